@@ -1,0 +1,60 @@
+// Changes: the typed result of comparing two schemas. Each change carries the
+// full definitions it touches (a drop keeps what it drops), so that a renderer
+// can write it and its reverse without looking anything up. No SQL here.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "strata/model/schema.hpp"
+
+namespace strata::diff {
+
+// Changes inside one table; grouped in ModifyTable because some engines
+// (SQLite) must apply them together, by rebuilding the table.
+struct AddColumn { model::Column column; };
+struct DropColumn { model::Column column; };
+struct RenameColumn { std::string from; std::string to; };
+struct AlterColumn {
+  model::Column from;
+  model::Column to;
+  bool type_changed = false;
+  bool nullability_changed = false;
+  bool default_changed = false;
+  bool generated_changed = false;
+  bool collation_changed = false;
+  bool autoincrement_changed = false;
+};
+struct ChangePrimaryKey { std::optional<model::PrimaryKey> from; std::optional<model::PrimaryKey> to; };
+struct AddUnique { model::UniqueConstraint unique; };
+struct DropUnique { model::UniqueConstraint unique; };
+struct AddForeignKey { model::ForeignKey foreign_key; };
+struct DropForeignKey { model::ForeignKey foreign_key; };
+struct AddCheck { model::CheckConstraint check; };
+struct DropCheck { model::CheckConstraint check; };
+struct ChangeTableOptions { model::TableOptions from; model::TableOptions to; };
+
+using TableChange = std::variant<AddColumn, DropColumn, RenameColumn, AlterColumn, ChangePrimaryKey, AddUnique,
+                                 DropUnique, AddForeignKey, DropForeignKey, AddCheck, DropCheck, ChangeTableOptions>;
+
+struct CreateTable { model::Table table; };
+struct DropTable { model::Table table; };
+struct RenameTable { std::string from; std::string to; };
+// from: the table as it is (under its new name if it was renamed); to: as it should be.
+struct ModifyTable { model::Table from; model::Table to; std::vector<TableChange> changes; };
+struct CreateIndex { std::string table; model::Index index; };
+struct DropIndex { std::string table; model::Index index; };
+struct CreateView { model::View view; };
+struct DropView { model::View view; };
+struct CreateTrigger { model::Trigger trigger; };
+struct DropTrigger { model::Trigger trigger; };
+
+using Change = std::variant<CreateTable, DropTable, RenameTable, ModifyTable, CreateIndex, DropIndex, CreateView,
+                            DropView, CreateTrigger, DropTrigger>;
+
+// One line a person can read, e.g. "add column hero.power_level".
+std::string describe(const Change& change);
+std::string describe(const TableChange& change, const std::string& table);
+
+}  // namespace strata::diff

@@ -1,0 +1,34 @@
+// The differ: compares the current schema with the desired one and returns
+// the changes, unordered. It matches objects by name (and by renamed_from
+// hints) and asks the dialect whether two names, types or expressions are the
+// same; it never produces SQL.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "strata/diagnostics.hpp"
+#include "strata/diff/changes.hpp"
+#include "strata/model/schema.hpp"
+
+namespace strata::diff {
+
+// The questions only a dialect can answer.
+class Comparator {
+ public:
+  virtual ~Comparator() = default;
+  virtual bool names_equal(const std::string& a, const std::string& b) const = 0;
+  // Types as each side declares them (the desired side after engine normalization).
+  virtual bool types_equal(const std::string& a, const std::string& b) const = 0;
+  // SQL fragments: defaults, checks, predicates, generated columns, view and trigger bodies.
+  virtual bool sql_equal(const std::string& a, const std::string& b) const = 0;
+};
+
+struct DiffResult {
+  std::vector<Change> changes;
+  Diagnostics diagnostics;  // warnings, e.g. a renamed_from hint that matches nothing
+};
+
+DiffResult diff_schemas(const model::Schema& current, const model::Schema& desired, const Comparator& comparator);
+
+}  // namespace strata::diff

@@ -1,0 +1,169 @@
+// The schema model: what a database should hold (loaded from schema files) or
+// does hold (read by a dialect's introspector).
+//
+// The model knows no SQL dialect. Expressions (defaults, checks, index
+// predicates, generated columns, view and trigger bodies) are opaque text that
+// only a dialect interprets. Names are compared by the dialect too, since
+// case rules differ between engines.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "strata/diagnostics.hpp"
+
+namespace strata::model {
+
+// A constant default value, written in the document as a YAML/TOML scalar.
+struct Literal {
+  enum class Kind { Null, Boolean, Number, String };
+  Kind kind = Kind::Null;
+  std::string text;  // "true"/"false", the number as written, or the raw string
+
+  bool operator==(const Literal& o) const { return kind == o.kind && text == o.text; }
+};
+
+// A column default: either a literal value or an SQL expression.
+struct Default {
+  enum class Kind { Literal, Expression };
+  Kind kind = Kind::Literal;
+  Literal literal;         // when kind == Literal
+  std::string expression;  // when kind == Expression: SQL, without enclosing parentheses
+  SourceLocation where;
+};
+
+struct Generated {
+  std::string expression;
+  bool stored = false;  // STORED vs VIRTUAL
+};
+
+struct Column {
+  std::string name;
+  std::string type;  // as written: a portable name ("varchar(40)") or a verbatim dialect type
+  bool nullable = false;
+  std::optional<Default> default_value;
+  std::optional<Generated> generated;
+  std::optional<std::string> collation;
+  bool autoincrement = false;
+  std::optional<std::string> renamed_from;
+  std::optional<std::string> comment;
+  SourceLocation where;
+  SourceLocation type_where;
+};
+
+struct PrimaryKey {
+  std::optional<std::string> name;
+  std::vector<std::string> columns;
+  SourceLocation where;
+};
+
+struct UniqueConstraint {
+  std::optional<std::string> name;
+  std::vector<std::string> columns;
+  SourceLocation where;
+};
+
+enum class ReferentialAction { NoAction, Restrict, Cascade, SetNull, SetDefault };
+
+struct ForeignKey {
+  std::optional<std::string> name;
+  std::vector<std::string> columns;
+  std::string ref_table;
+  std::vector<std::string> ref_columns;  // empty in a document means "the referenced primary key"
+  ReferentialAction on_delete = ReferentialAction::NoAction;
+  ReferentialAction on_update = ReferentialAction::NoAction;
+  bool deferrable = false;
+  bool initially_deferred = false;
+  SourceLocation where;
+};
+
+struct CheckConstraint {
+  std::optional<std::string> name;
+  std::string expression;
+  SourceLocation where;
+};
+
+// One key of an index: a column or an expression, with its order and collation.
+struct IndexKey {
+  std::string column;      // set for a plain column key
+  std::string expression;  // set for an expression key
+  bool descending = false;
+  std::optional<std::string> collation;
+  bool is_expression() const { return column.empty(); }
+};
+
+struct Index {
+  std::string name;  // always set after loading (generated when the document leaves it out)
+  bool name_generated = false;
+  std::vector<IndexKey> keys;
+  bool unique = false;
+  std::optional<std::string> where_clause;  // partial index predicate
+  std::optional<std::string> renamed_from;
+  SourceLocation where;
+};
+
+struct TableOptions {
+  bool without_rowid = false;  // SQLite
+  bool strict = false;         // SQLite
+  bool operator==(const TableOptions& o) const {
+    return without_rowid == o.without_rowid && strict == o.strict;
+  }
+};
+
+struct Table {
+  std::string name;
+  std::vector<Column> columns;
+  std::optional<PrimaryKey> primary_key;
+  std::vector<UniqueConstraint> uniques;
+  std::vector<ForeignKey> foreign_keys;
+  std::vector<CheckConstraint> checks;
+  std::vector<Index> indexes;
+  TableOptions options;
+  std::optional<std::string> renamed_from;
+  std::optional<std::string> comment;
+  SourceLocation where;
+
+  const Column* find_column(const std::string& column_name) const;
+  Column* find_column(const std::string& column_name);
+  bool in_primary_key(const std::string& column_name) const;
+};
+
+struct View {
+  std::string name;
+  std::vector<std::string> columns;  // optional explicit column names
+  std::string sql;                   // the SELECT, kept as written
+  SourceLocation where;
+};
+
+struct Trigger {
+  std::string name;
+  std::string table;
+  std::string sql;  // the full CREATE TRIGGER statement, kept as written
+  SourceLocation where;
+};
+
+struct Schema {
+  std::vector<Table> tables;
+  std::vector<View> views;
+  std::vector<Trigger> triggers;
+
+  const Table* find_table(const std::string& table_name) const;
+  Table* find_table(const std::string& table_name);
+  const View* find_view(const std::string& view_name) const;
+  bool empty() const { return tables.empty() && views.empty() && triggers.empty(); }
+};
+
+// The name an index gets when the document gives none: ix_<table>_<columns>
+// (ux_ for unique indexes; "expr" stands for an expression key).
+std::string generated_index_name(const std::string& table, const Index& index);
+
+const char* to_string(ReferentialAction action);  // "no action", "cascade", ...
+std::optional<ReferentialAction> parse_referential_action(const std::string& text);
+
+// ASCII case-insensitive equality, the identifier rule shared by most engines
+// for unquoted names. Dialects with other rules compare through their own hook.
+bool iequals(const std::string& a, const std::string& b);
+std::string to_lower(std::string text);
+
+}  // namespace strata::model

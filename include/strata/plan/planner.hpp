@@ -1,0 +1,28 @@
+// The planner: puts changes in an order the database accepts. Drops of
+// dependents (triggers, views, indexes) come first, then renames, table drops
+// in reverse foreign-key order, table creations in foreign-key order (cycles
+// and self-references tolerated), table modifications, and creations of
+// indexes, views and triggers last.
+#pragma once
+
+#include <vector>
+
+#include "strata/diff/changes.hpp"
+#include "strata/model/schema.hpp"
+
+namespace strata::plan {
+
+struct Plan {
+  std::vector<diff::Change> changes;  // in execution order
+  model::Schema current;
+  model::Schema desired;
+  bool empty() const { return changes.empty(); }
+};
+
+Plan order_changes(std::vector<diff::Change> changes, model::Schema current, model::Schema desired);
+
+// Tables in an order where each comes after the tables it references
+// (ignoring self-references; members of a cycle keep their relative order).
+std::vector<std::string> tables_in_dependency_order(const std::vector<model::Table>& tables);
+
+}  // namespace strata::plan

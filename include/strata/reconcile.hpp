@@ -1,0 +1,35 @@
+// The declarative pipeline shared by plan, tests and later revision:
+// load and validate the desired schema, normalize it through the engine,
+// diff it against the current one, order and render the changes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "strata/diagnostics.hpp"
+#include "strata/dialect/dialect.hpp"
+#include "strata/load/loader.hpp"
+#include "strata/model/schema.hpp"
+#include "strata/plan/planner.hpp"
+#include "strata/sql/statement.hpp"
+
+namespace strata {
+
+// Validates a loaded document for the dialect and returns it normalized by
+// the engine. Throws InvalidDocument (exit 3) listing every problem; warnings
+// are appended to warnings.
+model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& dialect, Diagnostics& warnings);
+
+// load_schema_path + prepare_desired.
+model::Schema load_desired(const std::string& path, const dialect::Dialect& dialect, Diagnostics& warnings);
+
+struct Reconciliation {
+  plan::Plan plan;
+  std::vector<Statement> statements;
+  Diagnostics warnings;
+};
+
+// current: introspected; desired: from prepare_desired (or introspected).
+Reconciliation reconcile(const dialect::Dialect& dialect, const model::Schema& current, const model::Schema& desired);
+
+}  // namespace strata

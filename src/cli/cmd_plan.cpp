@@ -1,0 +1,77 @@
+// strata plan: print the SQL that makes the database match the schema files.
+// stdout carries only SQL (or JSON with --format json); everything else goes
+// to stderr.
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+#include "cli/command.hpp"
+#include "strata/config/url.hpp"
+#include "strata/dialect/dialect.hpp"
+#include "strata/reconcile.hpp"
+
+namespace strata::cli {
+
+namespace {
+
+struct PlanOptions {
+  bool exit_code = false;
+  std::string format = "sql";
+};
+
+void print_warnings(const Diagnostics& warnings) {
+  for (const Diagnostic& d : warnings.sorted()) std::cerr << d.str() << "\n";
+}
+
+int run_plan(const GlobalOptions& global, const PlanOptions& options) {
+  const config::Settings settings = resolve(global);
+  const config::DatabaseUrl url = config::parse_database_url(settings.url);
+  const dialect::Dialect& dialect = dialect::dialect_for(url);
+
+  Diagnostics warnings;
+  const model::Schema desired = load_desired(settings.schema_path, dialect, warnings);
+  auto database = dialect.open(url, dialect::OpenMode::ReadOnly);
+  if (!database->exists()) {
+    std::cerr << "note: database " << url.redacted() << " does not exist yet; planning against an empty database\n";
+  }
+  const model::Schema current = database->introspect();
+  Reconciliation result = reconcile(dialect, current, desired);
+  warnings.append(result.warnings);
+
+  for (const Statement& s : result.statements) {
+    if (s.destructive) warnings.warning({}, s.comment + ": this may lose data");
+  }
+  print_warnings(warnings);
+
+  if (options.format == "json") {
+    nlohmann::json out;
+    out["changes"] = result.statements.empty() ? 0 : result.plan.changes.size();
+    out["statements"] = nlohmann::json::array();
+    for (const Statement& s : result.statements) {
+      out["statements"].push_back({{"sql", s.sql},
+                                   {"comment", s.comment},
+                                   {"destructive", s.destructive},
+                                   {"transactional", s.phase == Statement::Phase::InTransaction}});
+    }
+    out["warnings"] = nlohmann::json::array();
+    for (const Diagnostic& d : warnings.sorted()) out["warnings"].push_back(d.str());
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::cout << to_sql_script(result.statements);
+  }
+  std::cout.flush();
+  if (options.exit_code && !result.statements.empty()) return static_cast<int>(ExitCode::ChangesPending);
+  return 0;
+}
+
+}  // namespace
+
+void setup_plan(CLI::App& app, const GlobalOptions& global, Runner& runner) {
+  auto options = std::make_shared<PlanOptions>();
+  CLI::App* cmd = app.add_subcommand("plan", "print the SQL that makes the database match the schema files");
+  cmd->add_flag("--exit-code", options->exit_code, "exit with 1 when there are changes");
+  cmd->add_option("--format", options->format, "output: sql (default) or json")->check(CLI::IsMember({"sql", "json"}));
+  cmd->callback([&global, &runner, options] { runner = [&global, options] { return run_plan(global, *options); }; });
+}
+
+}  // namespace strata::cli

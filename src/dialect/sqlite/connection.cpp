@@ -1,0 +1,68 @@
+#include "dialect/sqlite/connection.hpp"
+
+#include <stdexcept>
+
+namespace strata::dialect::sqlite {
+
+Connection::Connection(const std::string& path, int flags) {
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error(message);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, 5000);
+}
+
+Connection::~Connection() { sqlite3_close(db_); }
+
+void Connection::exec(const std::string& sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : sqlite3_errmsg(db_);
+    sqlite3_free(error);
+    throw std::runtime_error(message);
+  }
+}
+
+std::vector<Connection::Row> Connection::query(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+    throw std::runtime_error(sqlite3_errmsg(db_));
+  std::vector<Row> rows;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    const int n = sqlite3_column_count(stmt);
+    Row row;
+    row.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      if (sqlite3_column_type(stmt, i) == SQLITE_NULL) {
+        row.emplace_back(std::nullopt);
+      } else {
+        const unsigned char* text = sqlite3_column_text(stmt, i);
+        row.emplace_back(std::string(reinterpret_cast<const char*>(text),
+                                     static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))));
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  const std::string message = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_DONE) throw std::runtime_error(message);
+  return rows;
+}
+
+std::optional<std::string> Connection::prepare_error(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
+  std::optional<std::string> error;
+  if (rc != SQLITE_OK) error = sqlite3_errmsg(db_);
+  sqlite3_finalize(stmt);
+  return error;
+}
+
+bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+}  // namespace strata::dialect::sqlite

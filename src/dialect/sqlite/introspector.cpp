@@ -1,0 +1,299 @@
+#include "dialect/sqlite/introspector.hpp"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <stdexcept>
+
+#include "dialect/sqlite/create_parser.hpp"
+#include "dialect/sqlite/lexer.hpp"
+
+namespace strata::dialect::sqlite {
+
+namespace {
+
+using model::iequals;
+using model::to_lower;
+
+// Objects of the database: tables, indexes, views and triggers, in creation order.
+constexpr const char* kObjectsQuery =
+    "SELECT type, name, tbl_name, sql FROM sqlite_schema "
+    "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid";
+
+// Virtual tables and their shadow tables, which strata does not manage.
+constexpr const char* kUnmanagedTablesQuery =
+    "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('virtual', 'shadow')";
+
+// Every column of every table, hidden (generated) columns included.
+constexpr const char* kColumnsQuery =
+    "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
+    "FROM sqlite_schema AS m, pragma_table_xinfo(m.name) AS p "
+    "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, p.cid";
+
+// Every index of every table with its origin: c (CREATE INDEX), u (UNIQUE), pk.
+constexpr const char* kIndexesQuery =
+    "SELECT m.name, l.name, l.\"unique\", l.origin FROM sqlite_schema AS m, pragma_index_list(m.name) AS l "
+    "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, l.seq";
+
+// The key columns of every index (cid -2 marks an expression).
+constexpr const char* kIndexColumnsQuery =
+    "SELECT l.name, x.seqno, x.cid, x.name, x.\"desc\" "
+    "FROM sqlite_schema AS m, pragma_index_list(m.name) AS l, pragma_index_xinfo(l.name) AS x "
+    "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND x.key = 1 ORDER BY l.name, x.seqno";
+
+std::string text(const Connection::Row& row, std::size_t i) { return row[i].value_or(""); }
+
+bool is_number(const std::string& s) {
+  static const std::regex kNumber(R"([-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)");
+  return std::regex_match(s, kNumber);
+}
+
+std::string trim(const std::string& s) {
+  std::size_t b = s.find_first_not_of(" \t\r\n");
+  std::size_t e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+bool same_names(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!iequals(a[i], b[i])) return false;
+  return true;
+}
+
+}  // namespace
+
+bool is_strata_table(const std::string& name) {
+  return iequals(name, "strata_schema_versions") || iequals(name, "strata_lock");
+}
+
+model::Default classify_default(const std::string& stored) {
+  model::Default d;
+  const std::string s = trim(stored);
+  d.kind = model::Default::Kind::Literal;
+  if (iequals(s, "NULL")) {
+    d.literal.kind = model::Literal::Kind::Null;
+    return d;
+  }
+  if (iequals(s, "TRUE") || iequals(s, "FALSE")) {
+    d.literal.kind = model::Literal::Kind::Boolean;
+    d.literal.text = iequals(s, "TRUE") ? "true" : "false";
+    return d;
+  }
+  if (is_number(s)) {
+    d.literal.kind = model::Literal::Kind::Number;
+    d.literal.text = s.front() == '+' ? s.substr(1) : s;
+    return d;
+  }
+  const std::vector<Token> tokens = significant_tokens(s);
+  if (tokens.size() == 1 && tokens.front().kind == Token::Kind::String) {
+    d.literal.kind = model::Literal::Kind::String;
+    const std::string& raw = tokens.front().text;
+    std::string value;
+    for (std::size_t i = 1; i + 1 < raw.size(); ++i) {
+      value += raw[i];
+      if (raw[i] == '\'' && i + 2 < raw.size() && raw[i + 1] == '\'') ++i;
+    }
+    d.literal.text = value;
+    return d;
+  }
+  d.kind = model::Default::Kind::Expression;
+  std::string expression = s;
+  // "(1 + 2)" is stored with the parentheses SQLite requires; the model keeps the expression only.
+  if (tokens.size() >= 2 && tokens.front().is_punct("(") && tokens.back().is_punct(")")) {
+    int depth = 0;
+    bool outer = true;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      if (tokens[i].is_punct("(")) ++depth;
+      if (tokens[i].is_punct(")")) --depth;
+      if (depth == 0 && i + 1 < tokens.size()) outer = false;
+    }
+    if (outer) expression = trim(s.substr(tokens.front().end, tokens.back().begin - tokens.front().end));
+  }
+  d.expression = expression;
+  return d;
+}
+
+model::Schema introspect(Connection& connection) {
+  model::Schema schema;
+  std::map<std::string, std::size_t> table_index;  // lowercased name -> position in schema.tables
+  std::map<std::string, ParsedTable> parsed;
+  std::map<std::string, std::string> index_sql;  // lowercased index name -> CREATE INDEX text
+  std::map<std::string, std::size_t> object_rank;  // lowercased name -> creation order
+
+  std::vector<std::string> unmanaged;
+  try {
+    for (const auto& row : connection.query(kUnmanagedTablesQuery)) unmanaged.push_back(to_lower(text(row, 0)));
+  } catch (const std::runtime_error&) {
+    // pragma_table_list needs SQLite 3.37; older versions have no STRICT tables either.
+  }
+  auto managed = [&](const std::string& table) {
+    return !is_strata_table(table) &&
+           std::find(unmanaged.begin(), unmanaged.end(), to_lower(table)) == unmanaged.end();
+  };
+
+  for (const auto& row : connection.query(kObjectsQuery)) {
+    const std::string type = text(row, 0), name = text(row, 1), table = text(row, 2), sql = text(row, 3);
+    if (!managed(table)) continue;
+    object_rank[to_lower(name)] = object_rank.size();
+    if (type == "table") {
+      if (to_lower(trim(sql)).rfind("create virtual", 0) == 0) continue;
+      model::Table t;
+      t.name = name;
+      try {
+        parsed[to_lower(name)] = parse_create_table(sql);
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error("cannot read the definition of table \"" + name + "\": " + e.what());
+      }
+      table_index[to_lower(name)] = schema.tables.size();
+      schema.tables.push_back(std::move(t));
+    } else if (type == "index") {
+      if (!sql.empty()) index_sql[to_lower(name)] = sql;
+    } else if (type == "view") {
+      model::View v;
+      v.name = name;
+      try {
+        ParsedView pv = parse_create_view(sql);
+        v.columns = pv.columns;
+        v.sql = pv.select;
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error("cannot read the definition of view \"" + name + "\": " + e.what());
+      }
+      schema.views.push_back(std::move(v));
+    } else if (type == "trigger") {
+      model::Trigger tr;
+      tr.name = name;
+      tr.table = table;
+      tr.sql = trim(sql);
+      schema.triggers.push_back(std::move(tr));
+    }
+  }
+  auto table_of = [&](const std::string& name) -> model::Table* {
+    auto it = table_index.find(to_lower(name));
+    return it == table_index.end() ? nullptr : &schema.tables[it->second];
+  };
+
+  // Columns and primary keys.
+  std::map<std::string, std::vector<std::pair<int, std::string>>> pk_columns;
+  for (const auto& row : connection.query(kColumnsQuery)) {
+    model::Table* t = table_of(text(row, 0));
+    if (!t) continue;
+    const ParsedTable& p = parsed[to_lower(t->name)];
+    model::Column c;
+    c.name = text(row, 1);
+    c.type = text(row, 2);
+    c.nullable = text(row, 3) == "0";
+    if (row[4]) c.default_value = classify_default(*row[4]);
+    const int pk = std::stoi(text(row, 5));
+    const int hidden = std::stoi(text(row, 6));
+    if (pk > 0) pk_columns[to_lower(t->name)].emplace_back(pk, c.name);
+    for (const ParsedColumn& pc : p.columns) {
+      if (!iequals(pc.name, c.name)) continue;
+      c.collation = pc.collation;
+      c.autoincrement = pc.autoincrement;
+      if (pc.generated) c.generated = model::Generated{*pc.generated, pc.generated_stored};
+    }
+    if (hidden == 1) continue;  // a hidden column of a virtual table
+    t->columns.push_back(std::move(c));
+  }
+  for (auto& [key, p] : parsed) {
+    model::Table& t = schema.tables[table_index[key]];
+    t.options.without_rowid = p.without_rowid;
+    t.options.strict = p.strict;
+    auto& pks = pk_columns[key];
+    if (!pks.empty()) {
+      std::sort(pks.begin(), pks.end());
+      model::PrimaryKey pk;
+      for (const auto& [position, column] : pks) pk.columns.push_back(column);
+      pk.name = p.primary_key_name;
+      for (const ParsedColumn& pc : p.columns)
+        if (pc.primary_key && pc.primary_key_name) pk.name = pc.primary_key_name;
+      // A rowid alias (INTEGER PRIMARY KEY) can never hold NULL whatever the pragma says.
+      if (pk.columns.size() == 1 && !t.options.without_rowid) {
+        model::Column* c = t.find_column(pk.columns.front());
+        if (c && iequals(trim(c->type), "INTEGER")) c->nullable = false;
+      }
+      t.primary_key = pk;
+    }
+    for (const ParsedCheck& check : p.checks) t.checks.push_back({check.name, check.expression, {}});
+    for (const ParsedForeignKey& pf : p.foreign_keys) {
+      model::ForeignKey fk;
+      fk.name = pf.name;
+      fk.columns = pf.columns;
+      fk.ref_table = pf.ref_table;
+      fk.ref_columns = pf.ref_columns;
+      fk.on_delete = model::parse_referential_action(pf.on_delete).value_or(model::ReferentialAction::NoAction);
+      fk.on_update = model::parse_referential_action(pf.on_update).value_or(model::ReferentialAction::NoAction);
+      fk.deferrable = pf.deferrable;
+      fk.initially_deferred = pf.initially_deferred;
+      t.foreign_keys.push_back(std::move(fk));
+    }
+  }
+  // Foreign keys that name no columns reference the parent's primary key.
+  for (model::Table& t : schema.tables) {
+    for (model::ForeignKey& fk : t.foreign_keys) {
+      if (!fk.ref_columns.empty()) continue;
+      if (const model::Table* parent = table_of(fk.ref_table); parent && parent->primary_key)
+        fk.ref_columns = parent->primary_key->columns;
+    }
+  }
+
+  // Indexes and unique constraints.
+  std::map<std::string, std::vector<Connection::Row>> index_keys;
+  for (auto& row : connection.query(kIndexColumnsQuery)) index_keys[to_lower(text(row, 0))].push_back(row);
+  for (const auto& row : connection.query(kIndexesQuery)) {
+    model::Table* t = table_of(text(row, 0));
+    if (!t) continue;
+    const std::string name = text(row, 1);
+    const std::string origin = text(row, 3);
+    const auto& keys = index_keys[to_lower(name)];
+    if (origin == "pk") continue;
+    if (origin == "u") {
+      model::UniqueConstraint u;
+      for (const auto& k : keys) u.columns.push_back(text(k, 3));
+      for (const ParsedUnique& pu : parsed[to_lower(t->name)].uniques)
+        if (same_names(pu.columns, u.columns)) u.name = pu.name;
+      t->uniques.push_back(std::move(u));
+      continue;
+    }
+    model::Index index;
+    index.name = name;
+    index.unique = text(row, 2) == "1";
+    ParsedIndex pi;
+    if (auto it = index_sql.find(to_lower(name)); it != index_sql.end()) {
+      try {
+        pi = parse_create_index(it->second);
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error("cannot read the definition of index \"" + name + "\": " + e.what());
+      }
+    }
+    index.where_clause = pi.where_clause;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      model::IndexKey key;
+      const ParsedIndexKey* parsed_key = i < pi.keys.size() ? &pi.keys[i] : nullptr;
+      if (text(keys[i], 2) == "-2") key.expression = parsed_key ? parsed_key->text : "";
+      else key.column = text(keys[i], 3);
+      key.descending = text(keys[i], 4) == "1";
+      if (parsed_key) key.collation = parsed_key->collation;
+      index.keys.push_back(std::move(key));
+    }
+    t->indexes.push_back(std::move(index));
+  }
+  // Unique constraints in declaration order (the pragma lists them newest first).
+  for (model::Table& t : schema.tables) {
+    const auto& order = parsed[to_lower(t.name)].uniques;
+    auto position = [&](const model::UniqueConstraint& u) {
+      for (std::size_t i = 0; i < order.size(); ++i)
+        if (same_names(order[i].columns, u.columns)) return i;
+      return order.size();
+    };
+    std::stable_sort(t.uniques.begin(), t.uniques.end(),
+                     [&](const auto& a, const auto& b) { return position(a) < position(b); });
+    std::stable_sort(t.indexes.begin(), t.indexes.end(), [&](const model::Index& a, const model::Index& b) {
+      return object_rank[to_lower(a.name)] < object_rank[to_lower(b.name)];
+    });
+  }
+  return schema;
+}
+
+}  // namespace strata::dialect::sqlite

@@ -1,0 +1,234 @@
+#include "dialect/sqlite/sqlite_dialect.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "dialect/sqlite/connection.hpp"
+#include "dialect/sqlite/ddl.hpp"
+#include "dialect/sqlite/introspector.hpp"
+#include "dialect/sqlite/lexer.hpp"
+#include "dialect/sqlite/renderer.hpp"
+#include "strata/model/types.hpp"
+
+namespace strata::dialect::sqlite {
+
+namespace {
+
+using model::iequals;
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(const config::DatabaseUrl& url, OpenMode mode) : label_(url.memory ? ":memory:" : url.path) {
+    const std::string path = url.memory ? ":memory:" : url.path;
+    int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (url.memory) flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY;
+    std::error_code ec;
+    if (!url.memory && mode == OpenMode::ReadOnly && !std::filesystem::exists(path, ec)) {
+      exists_ = false;
+      return;
+    }
+    try {
+      connection_ = std::make_unique<Connection>(path, flags);
+      connection_->query("SELECT count(*) FROM sqlite_schema");
+    } catch (const std::runtime_error& e) {
+      throw Error(ExitCode::Connection, "cannot open SQLite database \"" + label_ + "\": " + e.what() +
+                                            "; check the path in the URL and that the file is an SQLite database");
+    }
+  }
+
+  model::Schema introspect() override {
+    if (!connection_) return {};
+    try {
+      return sqlite::introspect(*connection_);
+    } catch (const std::runtime_error& e) {
+      throw Error(ExitCode::Connection, "cannot read the schema of \"" + label_ + "\": " + e.what());
+    }
+  }
+
+  void execute(const std::vector<Statement>& statements) override {
+    if (!connection_) throw Error(ExitCode::Connection, "database \"" + label_ + "\" is not open for writing");
+    using Phase = Statement::Phase;
+    auto run_phase = [&](Phase phase) {
+      for (const Statement& s : statements)
+        if (s.phase == phase) connection_->exec(s.sql);
+    };
+    run_phase(Phase::BeforeTransaction);
+    std::size_t number = 0;
+    const Statement* current = nullptr;
+    try {
+      connection_->exec("BEGIN IMMEDIATE");
+      for (const Statement& s : statements) {
+        if (s.phase != Phase::InTransaction) continue;
+        ++number;
+        current = &s;
+        if (s.must_return_no_rows) {
+          auto rows = connection_->query(s.sql);
+          if (!rows.empty()) {
+            std::string first;
+            for (const auto& v : rows.front()) first += (first.empty() ? "" : ", ") + v.value_or("NULL");
+            throw std::runtime_error(std::to_string(rows.size()) + " row(s) violate it, the first: " + first);
+          }
+        } else {
+          connection_->exec(s.sql);
+        }
+      }
+      connection_->exec("COMMIT");
+    } catch (const std::runtime_error& e) {
+      if (connection_->in_transaction()) connection_->exec("ROLLBACK");
+      try {
+        run_phase(Phase::AfterTransaction);
+      } catch (const std::runtime_error&) {
+      }
+      std::string message = "statement " + std::to_string(number) + " failed and everything was rolled back: " + e.what();
+      if (current) message += "\n  " + current->sql;
+      throw Error(ExitCode::MigrationFailed, message);
+    }
+    run_phase(Phase::AfterTransaction);
+  }
+
+  bool exists() const override { return exists_; }
+
+ private:
+  std::string label_;
+  bool exists_ = true;
+  std::unique_ptr<Connection> connection_;
+};
+
+// Copies what only the document knows (hints, locations, generated index
+// names) onto the schema read back from the engine.
+void carry_document_details(const model::Schema& document, model::Schema& normalized) {
+  for (model::Table& t : normalized.tables) {
+    const model::Table* source = document.find_table(t.name);
+    if (!source) continue;
+    t.where = source->where;
+    t.renamed_from = source->renamed_from;
+    t.comment = source->comment;
+    for (model::Column& c : t.columns) {
+      const model::Column* sc = source->find_column(c.name);
+      if (!sc) continue;
+      c.where = sc->where;
+      c.type_where = sc->type_where;
+      c.renamed_from = sc->renamed_from;
+      c.comment = sc->comment;
+      if (c.default_value && sc->default_value) c.default_value->where = sc->default_value->where;
+    }
+    for (model::Index& i : t.indexes) {
+      for (const model::Index& si : source->indexes) {
+        if (!iequals(si.name, i.name)) continue;
+        i.name_generated = si.name_generated;
+        i.renamed_from = si.renamed_from;
+        i.where = si.where;
+      }
+    }
+  }
+  for (model::View& v : normalized.views)
+    if (const model::View* sv = document.find_view(v.name)) v.where = sv->where;
+  for (model::Trigger& t : normalized.triggers)
+    for (const model::Trigger& st : document.triggers)
+      if (iequals(st.name, t.name)) t.where = st.where;
+}
+
+}  // namespace
+
+std::unique_ptr<Database> SqliteDialect::open(const config::DatabaseUrl& url, OpenMode mode) const {
+  return std::make_unique<SqliteDatabase>(url, mode);
+}
+
+void SqliteDialect::validate(const model::Schema& desired, Diagnostics& diagnostics) const {
+  static const char* const kStrictTypes[] = {"INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"};
+  for (const model::Table& t : desired.tables) {
+    for (const model::Column& c : t.columns) {
+      if (t.options.strict && !model::parse_portable_type(c.type)) {
+        bool allowed = false;
+        for (const char* s : kStrictTypes) allowed = allowed || iequals(c.type, s);
+        if (!allowed) {
+          diagnostics.error(c.type_where, "column " + quoted(t.name + "." + c.name) + ": type " + quoted(c.type) +
+                                              " is not allowed in a STRICT table; use a portable type or one of "
+                                              "INT, INTEGER, REAL, TEXT, BLOB, ANY");
+        }
+      }
+      if (c.autoincrement && declared_type(c.type, t.options.strict) != "INTEGER") {
+        diagnostics.error(c.where, "column " + quoted(t.name + "." + c.name) +
+                                       ": SQLite allows autoincrement only on an INTEGER primary key; use type integer");
+      }
+      if (c.autoincrement && t.options.without_rowid) {
+        diagnostics.error(c.where, "column " + quoted(t.name + "." + c.name) +
+                                       ": autoincrement is not possible in a without_rowid table");
+      }
+    }
+    for (const model::ForeignKey& fk : t.foreign_keys) {
+      if (fk.deferrable == false && fk.initially_deferred) {
+        diagnostics.error(fk.where, "a foreign key of " + quoted(t.name) +
+                                        " is initially_deferred but not deferrable; add deferrable: true");
+      }
+    }
+  }
+}
+
+model::Schema SqliteDialect::normalize(const model::Schema& desired, Diagnostics& diagnostics) const {
+  Connection scratch(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY);
+  const std::size_t errors_before = diagnostics.error_count();
+  // Expressions are checked one by one first, so an error points at its line.
+  for (const model::Table& t : desired.tables) {
+    for (const model::Column& c : t.columns) {
+      if (c.default_value && c.default_value->kind == model::Default::Kind::Expression) {
+        if (auto error = scratch.prepare_error("SELECT " + default_sql(*c.default_value))) {
+          diagnostics.error(c.default_value->where, "default of column " + quoted(t.name + "." + c.name) +
+                                                        " is not a valid SQLite expression: " + *error);
+        }
+      }
+    }
+  }
+  if (diagnostics.error_count() > errors_before) return {};
+
+  diff::DiffResult creation = diff::diff_schemas({}, desired, *this);
+  plan::Plan plan = plan::order_changes(std::move(creation.changes), {}, desired);
+  for (const diff::Change& change : plan.changes) {
+    plan::Plan one;
+    one.changes = {change};
+    one.desired = desired;
+    SourceLocation where;
+    std::string what;
+    if (auto* c = std::get_if<diff::CreateTable>(&change)) where = c->table.where, what = "table " + quoted(c->table.name);
+    if (auto* c = std::get_if<diff::CreateIndex>(&change)) where = c->index.where, what = "index " + quoted(c->index.name);
+    if (auto* c = std::get_if<diff::CreateView>(&change)) where = c->view.where, what = "view " + quoted(c->view.name);
+    if (auto* c = std::get_if<diff::CreateTrigger>(&change)) where = c->trigger.where, what = "trigger " + quoted(c->trigger.name);
+    for (const Statement& s : render_plan(one)) {
+      try {
+        scratch.exec(s.sql);
+      } catch (const std::runtime_error& e) {
+        diagnostics.error(where, what + ": SQLite rejects its definition: " + e.what());
+        break;
+      }
+    }
+  }
+  if (diagnostics.error_count() > errors_before) return {};
+
+  model::Schema normalized = sqlite::introspect(scratch);
+  carry_document_details(desired, normalized);
+  for (const model::Trigger& t : desired.triggers) {
+    for (const model::Trigger& n : normalized.triggers) {
+      if (iequals(n.name, t.name) && !iequals(n.table, t.table)) {
+        diagnostics.error(t.where, "trigger " + quoted(t.name) + " says table " + quoted(t.table) +
+                                       ", but its SQL creates it on " + quoted(n.table) + "; make them agree");
+      }
+    }
+  }
+  return normalized;
+}
+
+std::vector<Statement> SqliteDialect::render(const plan::Plan& plan) const { return render_plan(plan); }
+
+bool SqliteDialect::names_equal(const std::string& a, const std::string& b) const { return iequals(a, b); }
+
+bool SqliteDialect::types_equal(const std::string& a, const std::string& b) const {
+  return canonical_sql(a) == canonical_sql(b);
+}
+
+bool SqliteDialect::sql_equal(const std::string& a, const std::string& b) const {
+  return canonical_sql(a) == canonical_sql(b);
+}
+
+}  // namespace strata::dialect::sqlite

@@ -1,0 +1,22 @@
+// The SQLite dialect: connection, introspection, engine normalization and
+// rendering behind the shared dialect interface.
+#pragma once
+
+#include "strata/dialect/dialect.hpp"
+
+namespace strata::dialect::sqlite {
+
+class SqliteDialect final : public Dialect {
+ public:
+  std::string name() const override { return "sqlite"; }
+  std::unique_ptr<Database> open(const config::DatabaseUrl& url, OpenMode mode) const override;
+  void validate(const model::Schema& desired, Diagnostics& diagnostics) const override;
+  model::Schema normalize(const model::Schema& desired, Diagnostics& diagnostics) const override;
+  std::vector<Statement> render(const plan::Plan& plan) const override;
+
+  bool names_equal(const std::string& a, const std::string& b) const override;
+  bool types_equal(const std::string& a, const std::string& b) const override;
+  bool sql_equal(const std::string& a, const std::string& b) const override;
+};
+
+}  // namespace strata::dialect::sqlite

@@ -1,0 +1,78 @@
+#include "strata/diff/changes.hpp"
+
+namespace strata::diff {
+
+namespace {
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+}  // namespace
+
+std::string describe(const TableChange& change, const std::string& table) {
+  return std::visit(
+      overloaded{
+          [&](const AddColumn& c) { return "add column " + table + "." + c.column.name; },
+          [&](const DropColumn& c) { return "drop column " + table + "." + c.column.name; },
+          [&](const RenameColumn& c) { return "rename column " + table + "." + c.from + " to " + c.to; },
+          [&](const AlterColumn& c) {
+            std::string what;
+            auto add = [&](bool flag, const char* word) {
+              if (flag) what += (what.empty() ? "" : ", ") + std::string(word);
+            };
+            add(c.type_changed, "type");
+            add(c.nullability_changed, c.to.nullable ? "drop not null" : "set not null");
+            add(c.default_changed, "default");
+            add(c.generated_changed, "generated expression");
+            add(c.collation_changed, "collation");
+            add(c.autoincrement_changed, "autoincrement");
+            return "alter column " + table + "." + c.to.name + " (" + what + ")";
+          },
+          [&](const ChangePrimaryKey& c) {
+            return "change primary key of " + table + " to (" + (c.to ? join(c.to->columns) : std::string()) + ")";
+          },
+          [&](const AddUnique& c) { return "add unique (" + join(c.unique.columns) + ") on " + table; },
+          [&](const DropUnique& c) { return "drop unique (" + join(c.unique.columns) + ") on " + table; },
+          [&](const AddForeignKey& c) {
+            return "add foreign key " + table + "(" + join(c.foreign_key.columns) + ") -> " + c.foreign_key.ref_table;
+          },
+          [&](const DropForeignKey& c) {
+            return "drop foreign key " + table + "(" + join(c.foreign_key.columns) + ") -> " + c.foreign_key.ref_table;
+          },
+          [&](const AddCheck& c) { return "add check on " + table + ": " + c.check.expression; },
+          [&](const DropCheck& c) { return "drop check on " + table + ": " + c.check.expression; },
+          [&](const ChangeTableOptions&) { return "change table options of " + table; },
+      },
+      change);
+}
+
+std::string describe(const Change& change) {
+  return std::visit(
+      overloaded{
+          [](const CreateTable& c) { return "create table " + c.table.name; },
+          [](const DropTable& c) { return "drop table " + c.table.name; },
+          [](const RenameTable& c) { return "rename table " + c.from + " to " + c.to; },
+          [](const ModifyTable& c) {
+            std::string out;
+            for (const TableChange& t : c.changes) out += (out.empty() ? "" : "; ") + describe(t, c.to.name);
+            return out;
+          },
+          [](const CreateIndex& c) { return "create index " + c.index.name + " on " + c.table; },
+          [](const DropIndex& c) { return "drop index " + c.index.name; },
+          [](const CreateView& c) { return "create view " + c.view.name; },
+          [](const DropView& c) { return "drop view " + c.view.name; },
+          [](const CreateTrigger& c) { return "create trigger " + c.trigger.name; },
+          [](const DropTrigger& c) { return "drop trigger " + c.trigger.name; },
+      },
+      change);
+}
+
+}  // namespace strata::diff

@@ -1,0 +1,281 @@
+#include "strata/diff/differ.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace strata::diff {
+
+namespace {
+
+using model::Column;
+using model::Table;
+
+class Differ {
+ public:
+  explicit Differ(const Comparator& cmp) : cmp_(cmp) {}
+
+  DiffResult run(const model::Schema& current_in, const model::Schema& desired) {
+    model::Schema current = current_in;
+    std::set<const Table*> matched_desired;
+    std::vector<bool> current_matched(current.tables.size(), false);
+
+    // Tables: by name, then by renamed_from hint.
+    for (const Table& want : desired.tables) {
+      int index = find_table(current, want.name);
+      if (index < 0 && want.renamed_from && !find_desired(desired, *want.renamed_from)) {
+        index = find_table(current, *want.renamed_from);
+        if (index >= 0 && !current_matched[static_cast<std::size_t>(index)]) {
+          const std::string old_name = current.tables[static_cast<std::size_t>(index)].name;
+          result_.changes.push_back(RenameTable{old_name, want.name});
+          rename_table_references(current, old_name, want.name);
+        } else {
+          result_.diagnostics.warning(want.where, "table \"" + want.name + "\" is renamed_from \"" +
+                                                      *want.renamed_from +
+                                                      "\", but the database has no such table; it will be created");
+          index = -1;
+        }
+      }
+      if (index < 0) {
+        result_.changes.push_back(CreateTable{want});
+        for (const model::Index& idx : want.indexes) result_.changes.push_back(CreateIndex{want.name, idx});
+        continue;
+      }
+      current_matched[static_cast<std::size_t>(index)] = true;
+      compare_table(current, static_cast<std::size_t>(index), want);
+    }
+    for (std::size_t i = 0; i < current.tables.size(); ++i) {
+      if (!current_matched[i]) result_.changes.push_back(DropTable{current.tables[i]});
+    }
+
+    compare_views(current, desired);
+    compare_triggers(current, desired);
+    return std::move(result_);
+  }
+
+ private:
+  int find_table(const model::Schema& schema, const std::string& name) const {
+    for (std::size_t i = 0; i < schema.tables.size(); ++i)
+      if (cmp_.names_equal(schema.tables[i].name, name)) return static_cast<int>(i);
+    return -1;
+  }
+  bool find_desired(const model::Schema& schema, const std::string& name) const { return find_table(schema, name) >= 0; }
+
+  bool same_names(const std::vector<std::string>& a, const std::vector<std::string>& b) const {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!cmp_.names_equal(a[i], b[i])) return false;
+    return true;
+  }
+  bool same_optional_name(const std::optional<std::string>& a, const std::optional<std::string>& b) const {
+    if (a.has_value() != b.has_value()) return false;
+    return !a || cmp_.names_equal(*a, *b);
+  }
+
+  // What the engine does on a table rename: references follow the new name.
+  void rename_table_references(model::Schema& schema, const std::string& from, const std::string& to) const {
+    for (Table& t : schema.tables) {
+      if (cmp_.names_equal(t.name, from)) t.name = to;
+      for (model::ForeignKey& fk : t.foreign_keys)
+        if (cmp_.names_equal(fk.ref_table, from)) fk.ref_table = to;
+    }
+    for (model::Trigger& trigger : schema.triggers)
+      if (cmp_.names_equal(trigger.table, from)) trigger.table = to;
+  }
+
+  // What the engine does on a column rename: constraints and indexes follow.
+  void rename_column_references(model::Schema& schema, Table& table, const std::string& from, const std::string& to) const {
+    auto rename_in = [&](std::vector<std::string>& names) {
+      for (std::string& n : names)
+        if (cmp_.names_equal(n, from)) n = to;
+    };
+    if (Column* c = table.find_column(from)) c->name = to;
+    if (table.primary_key) rename_in(table.primary_key->columns);
+    for (model::UniqueConstraint& u : table.uniques) rename_in(u.columns);
+    for (model::ForeignKey& fk : table.foreign_keys) {
+      rename_in(fk.columns);
+      if (cmp_.names_equal(fk.ref_table, table.name)) rename_in(fk.ref_columns);
+    }
+    for (model::Index& i : table.indexes)
+      for (model::IndexKey& k : i.keys)
+        if (!k.is_expression() && cmp_.names_equal(k.column, from)) k.column = to;
+    for (Table& other : schema.tables) {
+      if (&other == &table) continue;
+      for (model::ForeignKey& fk : other.foreign_keys)
+        if (cmp_.names_equal(fk.ref_table, table.name)) rename_in(fk.ref_columns);
+    }
+  }
+
+  bool defaults_equal(const std::optional<model::Default>& a, const std::optional<model::Default>& b) const {
+    auto is_null = [](const std::optional<model::Default>& d) {
+      return !d || (d->kind == model::Default::Kind::Literal && d->literal.kind == model::Literal::Kind::Null);
+    };
+    if (is_null(a) || is_null(b)) return is_null(a) && is_null(b);
+    if (a->kind != b->kind) return false;
+    if (a->kind == model::Default::Kind::Expression) return cmp_.sql_equal(a->expression, b->expression);
+    return a->literal == b->literal;
+  }
+
+  void compare_columns(const Column& from, const Column& to, std::vector<TableChange>& changes) const {
+    AlterColumn alter{from, to};
+    alter.type_changed = !cmp_.types_equal(from.type, to.type);
+    alter.nullability_changed = from.nullable != to.nullable;
+    alter.default_changed = !defaults_equal(from.default_value, to.default_value);
+    alter.generated_changed = from.generated.has_value() != to.generated.has_value() ||
+                              (from.generated && (from.generated->stored != to.generated->stored ||
+                                                  !cmp_.sql_equal(from.generated->expression, to.generated->expression)));
+    alter.collation_changed = !(from.collation.has_value() == to.collation.has_value() &&
+                                (!from.collation || model::iequals(*from.collation, *to.collation)));
+    alter.autoincrement_changed = from.autoincrement != to.autoincrement;
+    if (alter.type_changed || alter.nullability_changed || alter.default_changed || alter.generated_changed ||
+        alter.collation_changed || alter.autoincrement_changed)
+      changes.push_back(alter);
+  }
+
+  bool same_foreign_key(const model::ForeignKey& a, const model::ForeignKey& b) const {
+    return same_optional_name(a.name, b.name) && same_names(a.columns, b.columns) &&
+           cmp_.names_equal(a.ref_table, b.ref_table) && same_names(a.ref_columns, b.ref_columns) &&
+           a.on_delete == b.on_delete && a.on_update == b.on_update && a.deferrable == b.deferrable &&
+           a.initially_deferred == b.initially_deferred;
+  }
+
+  bool same_index(const model::Index& a, const model::Index& b) const {
+    if (a.unique != b.unique || a.keys.size() != b.keys.size()) return false;
+    if (a.where_clause.has_value() != b.where_clause.has_value()) return false;
+    if (a.where_clause && !cmp_.sql_equal(*a.where_clause, *b.where_clause)) return false;
+    for (std::size_t i = 0; i < a.keys.size(); ++i) {
+      const model::IndexKey& x = a.keys[i];
+      const model::IndexKey& y = b.keys[i];
+      if (x.is_expression() != y.is_expression() || x.descending != y.descending) return false;
+      if (x.is_expression() ? !cmp_.sql_equal(x.expression, y.expression) : !cmp_.names_equal(x.column, y.column))
+        return false;
+      if (x.collation.has_value() != y.collation.has_value() || (x.collation && !model::iequals(*x.collation, *y.collation)))
+        return false;
+    }
+    return true;
+  }
+
+  void compare_table(model::Schema& current, std::size_t index, const Table& want) {
+    std::vector<TableChange> changes;
+    // Column renames first, so that everything else compares under the new names.
+    for (const Column& column : want.columns) {
+      Table& have = current.tables[index];
+      if (have.find_column(column.name) || !column.renamed_from) continue;
+      if (have.find_column(*column.renamed_from) && !want.find_column(*column.renamed_from)) {
+        const std::string old_name = have.find_column(*column.renamed_from)->name;
+        changes.push_back(RenameColumn{old_name, column.name});
+        rename_column_references(current, have, old_name, column.name);
+      } else {
+        result_.diagnostics.warning(column.where, "column \"" + want.name + "." + column.name + "\" is renamed_from \"" +
+                                                      *column.renamed_from +
+                                                      "\", but the table has no such column; it will be added");
+      }
+    }
+    const Table& have = current.tables[index];
+
+    for (const Column& column : want.columns) {
+      const Column* existing = have.find_column(column.name);
+      if (!existing) changes.push_back(AddColumn{column});
+      else compare_columns(*existing, column, changes);
+    }
+    for (const Column& column : have.columns)
+      if (!want.find_column(column.name)) changes.push_back(DropColumn{column});
+
+    const bool pk_same = have.primary_key.has_value() == want.primary_key.has_value() &&
+                         (!have.primary_key || (same_names(have.primary_key->columns, want.primary_key->columns) &&
+                                                same_optional_name(have.primary_key->name, want.primary_key->name)));
+    if (!pk_same) changes.push_back(ChangePrimaryKey{have.primary_key, want.primary_key});
+
+    for (const model::UniqueConstraint& u : have.uniques) {
+      bool kept = std::any_of(want.uniques.begin(), want.uniques.end(), [&](const model::UniqueConstraint& w) {
+        return same_names(u.columns, w.columns) && same_optional_name(u.name, w.name);
+      });
+      if (!kept) changes.push_back(DropUnique{u});
+    }
+    for (const model::UniqueConstraint& w : want.uniques) {
+      bool exists = std::any_of(have.uniques.begin(), have.uniques.end(), [&](const model::UniqueConstraint& u) {
+        return same_names(u.columns, w.columns) && same_optional_name(u.name, w.name);
+      });
+      if (!exists) changes.push_back(AddUnique{w});
+    }
+    for (const model::ForeignKey& fk : have.foreign_keys) {
+      bool kept = std::any_of(want.foreign_keys.begin(), want.foreign_keys.end(),
+                              [&](const model::ForeignKey& w) { return same_foreign_key(fk, w); });
+      if (!kept) changes.push_back(DropForeignKey{fk});
+    }
+    for (const model::ForeignKey& w : want.foreign_keys) {
+      bool exists = std::any_of(have.foreign_keys.begin(), have.foreign_keys.end(),
+                                [&](const model::ForeignKey& fk) { return same_foreign_key(fk, w); });
+      if (!exists) changes.push_back(AddForeignKey{w});
+    }
+    auto same_check = [&](const model::CheckConstraint& a, const model::CheckConstraint& b) {
+      return same_optional_name(a.name, b.name) && cmp_.sql_equal(a.expression, b.expression);
+    };
+    for (const model::CheckConstraint& c : have.checks) {
+      if (std::none_of(want.checks.begin(), want.checks.end(), [&](const auto& w) { return same_check(c, w); }))
+        changes.push_back(DropCheck{c});
+    }
+    for (const model::CheckConstraint& w : want.checks) {
+      if (std::none_of(have.checks.begin(), have.checks.end(), [&](const auto& c) { return same_check(c, w); }))
+        changes.push_back(AddCheck{w});
+    }
+    if (!(have.options == want.options)) changes.push_back(ChangeTableOptions{have.options, want.options});
+
+    // Indexes are changes of their own: most engines create and drop them apart from the table.
+    for (const model::Index& idx : have.indexes) {
+      auto match = std::find_if(want.indexes.begin(), want.indexes.end(),
+                                [&](const model::Index& w) { return cmp_.names_equal(w.name, idx.name); });
+      if (match == want.indexes.end() || !same_index(idx, *match)) result_.changes.push_back(DropIndex{have.name, idx});
+    }
+    for (const model::Index& w : want.indexes) {
+      auto match = std::find_if(have.indexes.begin(), have.indexes.end(),
+                                [&](const model::Index& i) { return cmp_.names_equal(w.name, i.name); });
+      if (match == have.indexes.end() || !same_index(*match, w)) result_.changes.push_back(CreateIndex{want.name, w});
+    }
+
+    if (!changes.empty()) result_.changes.push_back(ModifyTable{have, want, std::move(changes)});
+  }
+
+  void compare_views(const model::Schema& current, const model::Schema& desired) {
+    for (const model::View& v : current.views) {
+      const model::View* w = find_named(desired.views, v.name);
+      if (!w || !same_view(v, *w)) result_.changes.push_back(DropView{v});
+    }
+    for (const model::View& w : desired.views) {
+      const model::View* v = find_named(current.views, w.name);
+      if (!v || !same_view(*v, w)) result_.changes.push_back(CreateView{w});
+    }
+  }
+
+  bool same_view(const model::View& a, const model::View& b) const {
+    return same_names(a.columns, b.columns) && cmp_.sql_equal(a.sql, b.sql);
+  }
+
+  void compare_triggers(const model::Schema& current, const model::Schema& desired) {
+    for (const model::Trigger& t : current.triggers) {
+      const model::Trigger* w = find_named(desired.triggers, t.name);
+      if (!w || !cmp_.sql_equal(t.sql, w->sql)) result_.changes.push_back(DropTrigger{t});
+    }
+    for (const model::Trigger& w : desired.triggers) {
+      const model::Trigger* t = find_named(current.triggers, w.name);
+      if (!t || !cmp_.sql_equal(t->sql, w.sql)) result_.changes.push_back(CreateTrigger{w});
+    }
+  }
+
+  template <typename T>
+  const T* find_named(const std::vector<T>& items, const std::string& name) const {
+    for (const T& item : items)
+      if (cmp_.names_equal(item.name, name)) return &item;
+    return nullptr;
+  }
+
+  const Comparator& cmp_;
+  DiffResult result_;
+};
+
+}  // namespace
+
+DiffResult diff_schemas(const model::Schema& current, const model::Schema& desired, const Comparator& comparator) {
+  return Differ(comparator).run(current, desired);
+}
+
+}  // namespace strata::diff

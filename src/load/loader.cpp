@@ -1,0 +1,89 @@
+#include "strata/load/loader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "load/schema_builder.hpp"
+#include "strata/load/document_tree.hpp"
+#include "strata/load/validate.hpp"
+
+namespace strata::load {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::optional<Format> format_of(const fs::path& path) {
+  const std::string ext = model::to_lower(path.extension().string());
+  if (ext == ".yaml" || ext == ".yml") return Format::Yaml;
+  if (ext == ".toml") return Format::Toml;
+  return std::nullopt;
+}
+
+void load_document(const std::string& content, const std::string& file, Format format, model::Schema& schema,
+                   Diagnostics& diagnostics) {
+  Diagnostics syntax;
+  Node root = format == Format::Yaml ? read_yaml(content, file, syntax) : read_toml(content, file, syntax);
+  diagnostics.append(syntax);
+  if (syntax.has_errors()) return;
+  build_schema(root, schema, diagnostics);
+}
+
+void load_file(const fs::path& path, model::Schema& schema, Diagnostics& diagnostics) {
+  const std::string file = path.string();
+  auto format = format_of(path);
+  if (!format) {
+    diagnostics.error({file, 0, 0}, "cannot tell the format of schema file \"" + file +
+                                        "\": name it *.yaml, *.yml or *.toml");
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.error({file, 0, 0}, "cannot read schema file \"" + file + "\": " + std::strerror(errno));
+    return;
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  load_document(content.str(), file, *format, schema, diagnostics);
+}
+
+}  // namespace
+
+LoadResult load_schema_path(const std::string& path) {
+  LoadResult result;
+  std::error_code ec;
+  const fs::path p(path);
+  if (fs::is_directory(p, ec)) {
+    std::vector<fs::path> files;
+    for (const fs::directory_entry& entry : fs::directory_iterator(p, ec)) {
+      if (entry.is_regular_file() && format_of(entry.path())) files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) {
+      result.diagnostics.error({path, 0, 0}, "schema directory \"" + path +
+                                                 "\" holds no *.yaml, *.yml or *.toml files");
+    }
+    for (const fs::path& f : files) load_file(f, result.schema, result.diagnostics);
+  } else if (!fs::exists(p, ec)) {
+    result.diagnostics.error({path, 0, 0}, "schema file \"" + path +
+                                               "\" does not exist; create it (strata init writes a starter) "
+                                               "or point --schema at your schema file or directory");
+  } else {
+    load_file(p, result.schema, result.diagnostics);
+  }
+  if (!result.diagnostics.has_errors()) validate_schema(result.schema, result.diagnostics);
+  return result;
+}
+
+LoadResult load_schema_text(const std::string& content, const std::string& file, Format format) {
+  LoadResult result;
+  load_document(content, file, format, result.schema, result.diagnostics);
+  if (!result.diagnostics.has_errors()) validate_schema(result.schema, result.diagnostics);
+  return result;
+}
+
+}  // namespace strata::load

@@ -1,0 +1,416 @@
+#include "load/schema_builder.hpp"
+
+#include <algorithm>
+
+#include "strata/model/types.hpp"
+#include "strata/text/similar.hpp"
+
+namespace strata::load {
+
+namespace {
+
+using model::Column;
+using model::Table;
+
+// Reads the entries of one map node, reporting unknown keys and wrong kinds.
+class MapReader {
+ public:
+  MapReader(const Node& node, std::string what, const std::vector<std::string>& allowed, Diagnostics& diagnostics)
+      : node_(node), what_(std::move(what)), diagnostics_(diagnostics) {
+    for (const Node::Entry& e : node.entries) {
+      if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end()) {
+        diagnostics_.error(e.key_where, "unknown key \"" + e.key + "\" in " + what_ +
+                                            text::did_you_mean(e.key, allowed) +
+                                            "; allowed keys: " + join(allowed));
+      }
+    }
+  }
+
+  const Node* get(const std::string& key) const {
+    const Node* n = node_.get(key);
+    return (n && !n->is_null()) ? n : nullptr;
+  }
+
+  std::optional<std::string> string(const std::string& key, bool required = false) const {
+    const Node* n = get(key);
+    if (!n) {
+      if (required) diagnostics_.error(node_.where, what_ + " is missing \"" + key + "\"");
+      return std::nullopt;
+    }
+    if (!n->is_scalar()) {
+      diagnostics_.error(n->where, "\"" + key + "\" in " + what_ + " must be a string, not " + n->describe());
+      return std::nullopt;
+    }
+    if (required && n->text.empty()) {
+      diagnostics_.error(n->where, "\"" + key + "\" in " + what_ + " must not be empty");
+      return std::nullopt;
+    }
+    return n->text;
+  }
+
+  std::optional<bool> boolean(const std::string& key) const {
+    const Node* n = get(key);
+    if (!n) return std::nullopt;
+    if (!n->is_scalar() || n->scalar_type != Node::ScalarType::Boolean) {
+      diagnostics_.error(n->where, "\"" + key + "\" in " + what_ + " must be true or false, not " + n->describe());
+      return std::nullopt;
+    }
+    return n->text == "true";
+  }
+
+  // A list of names; a single string is accepted as a list of one.
+  std::vector<std::string> names(const std::string& key) const {
+    std::vector<std::string> out;
+    const Node* n = get(key);
+    if (!n) return out;
+    if (n->is_scalar()) {
+      out.push_back(n->text);
+      return out;
+    }
+    if (!n->is_sequence()) {
+      diagnostics_.error(n->where, "\"" + key + "\" in " + what_ + " must be a list of names, not " + n->describe());
+      return out;
+    }
+    for (const Node& item : n->items) {
+      if (!item.is_scalar()) {
+        diagnostics_.error(item.where, "\"" + key + "\" in " + what_ + " must list names, not " + item.describe());
+        continue;
+      }
+      out.push_back(item.text);
+    }
+    return out;
+  }
+
+  // A list of maps, each handed to fn.
+  template <typename Fn>
+  void each_map(const std::string& key, const std::string& item_what, Fn fn) const {
+    const Node* n = get(key);
+    if (!n) return;
+    if (!n->is_sequence()) {
+      diagnostics_.error(n->where, "\"" + key + "\" in " + what_ + " must be a list, not " + n->describe());
+      return;
+    }
+    for (const Node& item : n->items) {
+      if (!item.is_map()) {
+        diagnostics_.error(item.where, "each entry of \"" + key + "\" must be a map describing " + item_what +
+                                           ", not " + item.describe());
+        continue;
+      }
+      fn(item);
+    }
+  }
+
+  const Node& node() const { return node_; }
+  Diagnostics& diagnostics() const { return diagnostics_; }
+
+  static std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+    return out;
+  }
+
+ private:
+  const Node& node_;
+  std::string what_;
+  Diagnostics& diagnostics_;
+};
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+std::optional<model::ReferentialAction> read_action(const MapReader& r, const std::string& key) {
+  auto text = r.string(key);
+  if (!text) return std::nullopt;
+  auto action = model::parse_referential_action(*text);
+  if (!action) {
+    r.diagnostics().error(r.node().get(key)->where,
+                          "unknown referential action " + quoted(*text) +
+                              text::did_you_mean(*text, {"no action", "restrict", "cascade", "set null", "set default"}) +
+                              "; use one of: no action, restrict, cascade, set null, set default");
+  }
+  return action;
+}
+
+// A literal default: the scalar's type decides between number, boolean and string.
+std::optional<model::Default> read_default(const Node& n, Diagnostics& diagnostics) {
+  model::Default d;
+  d.kind = model::Default::Kind::Literal;
+  d.where = n.where;
+  if (n.is_null()) {
+    d.literal.kind = model::Literal::Kind::Null;
+    return d;
+  }
+  if (!n.is_scalar()) {
+    diagnostics.error(n.where, "\"default\" must be a single value (number, string or boolean), not " + n.describe() +
+                                   "; use \"default_sql\" for an SQL expression");
+    return std::nullopt;
+  }
+  switch (n.scalar_type) {
+    case Node::ScalarType::Integer:
+    case Node::ScalarType::Float: d.literal.kind = model::Literal::Kind::Number; break;
+    case Node::ScalarType::Boolean: d.literal.kind = model::Literal::Kind::Boolean; break;
+    case Node::ScalarType::String: d.literal.kind = model::Literal::Kind::String; break;
+  }
+  d.literal.text = n.text;
+  return d;
+}
+
+const std::vector<std::string> kColumnKeys = {
+    "name", "type", "nullable", "primary_key", "autoincrement", "default", "default_sql", "generated",
+    "collation", "unique", "references", "check", "renamed_from", "comment"};
+const std::vector<std::string> kReferenceKeys = {"table", "column", "columns", "on_delete", "on_update",
+                                                 "deferrable", "initially_deferred", "name"};
+const std::vector<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update",
+                                                  "deferrable", "initially_deferred"};
+const std::vector<std::string> kTableKeys = {"name", "renamed_from", "comment", "columns", "primary_key", "uniques",
+                                             "indexes", "foreign_keys", "checks", "without_rowid", "strict"};
+
+void read_reference(const Node& node, Table& table, const Column& column, Diagnostics& diagnostics) {
+  if (!node.is_map()) {
+    diagnostics.error(node.where, "\"references\" of column " + quoted(column.name) +
+                                      " must be a map such as { table: team, column: id }, not " + node.describe());
+    return;
+  }
+  MapReader r(node, "the reference of column " + quoted(column.name), kReferenceKeys, diagnostics);
+  model::ForeignKey fk;
+  fk.where = node.where;
+  fk.name = r.string("name");
+  fk.columns = {column.name};
+  if (auto t = r.string("table", true)) fk.ref_table = *t;
+  if (auto c = r.string("column")) fk.ref_columns = {*c};
+  else fk.ref_columns = r.names("columns");
+  if (auto a = read_action(r, "on_delete")) fk.on_delete = *a;
+  if (auto a = read_action(r, "on_update")) fk.on_update = *a;
+  fk.deferrable = r.boolean("deferrable").value_or(false);
+  fk.initially_deferred = r.boolean("initially_deferred").value_or(false);
+  table.foreign_keys.push_back(std::move(fk));
+}
+
+void read_column(const Node& node, Table& table, std::vector<std::string>& inline_pk, Diagnostics& diagnostics) {
+  const std::string label = node.get("name") && node.get("name")->is_scalar()
+                                ? "column " + quoted(node.get("name")->text)
+                                : "a column of table " + quoted(table.name);
+  MapReader r(node, label, kColumnKeys, diagnostics);
+  Column column;
+  column.where = node.where;
+  column.name = r.string("name", true).value_or("");
+  if (auto type = r.string("type", true)) {
+    column.type = *type;
+    column.type_where = r.get("type")->where;
+  }
+  column.nullable = r.boolean("nullable").value_or(false);
+  column.autoincrement = r.boolean("autoincrement").value_or(false);
+  column.collation = r.string("collation");
+  column.renamed_from = r.string("renamed_from");
+  column.comment = r.string("comment");
+
+  if (const Node* d = node.get("default")) column.default_value = read_default(*d, diagnostics);
+  if (auto sql = r.string("default_sql")) {
+    if (column.default_value) {
+      diagnostics.error(r.get("default_sql")->where, label + " has both \"default\" and \"default_sql\"; keep one");
+    } else if (sql->empty()) {
+      diagnostics.error(r.get("default_sql")->where, "\"default_sql\" of " + label + " must not be empty");
+    } else {
+      model::Default d;
+      d.kind = model::Default::Kind::Expression;
+      d.expression = *sql;
+      d.where = r.get("default_sql")->where;
+      column.default_value = d;
+    }
+  }
+  if (const Node* g = r.get("generated")) {
+    model::Generated generated;
+    if (g->is_scalar()) {
+      generated.expression = g->text;
+    } else if (g->is_map()) {
+      MapReader gr(*g, "\"generated\" of " + label, {"expr", "stored"}, diagnostics);
+      generated.expression = gr.string("expr", true).value_or("");
+      generated.stored = gr.boolean("stored").value_or(false);
+    } else {
+      diagnostics.error(g->where, "\"generated\" of " + label + " must be an expression or { expr: ..., stored: true }");
+    }
+    column.generated = generated;
+  }
+  if (r.boolean("primary_key").value_or(false)) inline_pk.push_back(column.name);
+  if (r.boolean("unique").value_or(false)) {
+    model::UniqueConstraint u;
+    u.columns = {column.name};
+    u.where = r.get("unique")->where;
+    table.uniques.push_back(u);
+  }
+  if (const Node* ref = r.get("references")) read_reference(*ref, table, column, diagnostics);
+  if (auto check = r.string("check")) {
+    model::CheckConstraint c;
+    c.expression = *check;
+    c.where = r.get("check")->where;
+    table.checks.push_back(c);
+  }
+  table.columns.push_back(std::move(column));
+}
+
+void read_index(const Node& node, Table& table, Diagnostics& diagnostics) {
+  MapReader r(node, "an index of table " + quoted(table.name), {"name", "columns", "unique", "where", "renamed_from"},
+              diagnostics);
+  model::Index index;
+  index.where = node.where;
+  index.unique = r.boolean("unique").value_or(false);
+  index.where_clause = r.string("where");
+  index.renamed_from = r.string("renamed_from");
+  const Node* cols = r.get("columns");
+  if (!cols) {
+    diagnostics.error(node.where, "an index of table " + quoted(table.name) + " is missing \"columns\"");
+  } else if (!cols->is_sequence() || cols->items.empty()) {
+    diagnostics.error(cols->where, "\"columns\" of an index must be a non-empty list of column names or "
+                                   "{ column: ..., desc: true } / { expr: ... } entries");
+  } else {
+    for (const Node& item : cols->items) {
+      model::IndexKey key;
+      if (item.is_scalar()) {
+        key.column = item.text;
+      } else if (item.is_map()) {
+        MapReader kr(item, "an index key", {"column", "expr", "desc", "collation"}, diagnostics);
+        auto column = kr.string("column");
+        auto expr = kr.string("expr");
+        if (column && expr) diagnostics.error(item.where, "an index key has both \"column\" and \"expr\"; keep one");
+        else if (!column && !expr) diagnostics.error(item.where, "an index key needs \"column\" or \"expr\"");
+        if (column) key.column = *column;
+        else if (expr) key.expression = *expr;
+        key.descending = kr.boolean("desc").value_or(false);
+        key.collation = kr.string("collation");
+      } else {
+        diagnostics.error(item.where, "an index key must be a column name or a map, not " + item.describe());
+        continue;
+      }
+      index.keys.push_back(std::move(key));
+    }
+  }
+  if (auto name = r.string("name")) {
+    index.name = *name;
+  } else {
+    index.name = model::generated_index_name(table.name, index);
+    index.name_generated = true;
+  }
+  table.indexes.push_back(std::move(index));
+}
+
+void read_foreign_key(const Node& node, Table& table, Diagnostics& diagnostics) {
+  MapReader r(node, "a foreign key of table " + quoted(table.name), kForeignKeyKeys, diagnostics);
+  model::ForeignKey fk;
+  fk.where = node.where;
+  fk.name = r.string("name");
+  fk.columns = r.names("columns");
+  if (fk.columns.empty()) diagnostics.error(node.where, "a foreign key of table " + quoted(table.name) + " needs \"columns\"");
+  const Node* ref = r.get("references");
+  if (!ref) {
+    diagnostics.error(node.where, "a foreign key of table " + quoted(table.name) +
+                                      " needs \"references\", e.g. { table: team, columns: [id] }");
+  } else if (!ref->is_map()) {
+    diagnostics.error(ref->where, "\"references\" must be a map such as { table: team, columns: [id] }, not " + ref->describe());
+  } else {
+    MapReader rr(*ref, "\"references\"", {"table", "columns", "column"}, diagnostics);
+    fk.ref_table = rr.string("table", true).value_or("");
+    if (auto c = rr.string("column")) fk.ref_columns = {*c};
+    else fk.ref_columns = rr.names("columns");
+  }
+  if (auto a = read_action(r, "on_delete")) fk.on_delete = *a;
+  if (auto a = read_action(r, "on_update")) fk.on_update = *a;
+  fk.deferrable = r.boolean("deferrable").value_or(false);
+  fk.initially_deferred = r.boolean("initially_deferred").value_or(false);
+  table.foreign_keys.push_back(std::move(fk));
+}
+
+void read_table(const Node& node, model::Schema& schema, Diagnostics& diagnostics) {
+  const std::string label = node.get("name") && node.get("name")->is_scalar()
+                                ? "table " + quoted(node.get("name")->text)
+                                : "a table";
+  MapReader r(node, label, kTableKeys, diagnostics);
+  Table table;
+  table.where = node.where;
+  table.name = r.string("name", true).value_or("");
+  table.renamed_from = r.string("renamed_from");
+  table.comment = r.string("comment");
+  table.options.without_rowid = r.boolean("without_rowid").value_or(false);
+  table.options.strict = r.boolean("strict").value_or(false);
+
+  std::vector<std::string> inline_pk;
+  const Node* columns = r.get("columns");
+  if (!columns) {
+    diagnostics.error(node.where, label + " has no \"columns\"; a table needs at least one column");
+  } else {
+    r.each_map("columns", "a column", [&](const Node& c) { read_column(c, table, inline_pk, diagnostics); });
+  }
+
+  if (const Node* pk = r.get("primary_key")) {
+    model::PrimaryKey key;
+    key.where = pk->where;
+    if (pk->is_map()) {
+      MapReader pr(*pk, "the primary key of " + label, {"name", "columns"}, diagnostics);
+      key.name = pr.string("name");
+      key.columns = pr.names("columns");
+    } else {
+      key.columns = r.names("primary_key");
+    }
+    if (!inline_pk.empty()) {
+      diagnostics.error(pk->where, label + " declares its primary key both on columns and in \"primary_key\"; keep one");
+    }
+    table.primary_key = key;
+  } else if (!inline_pk.empty()) {
+    model::PrimaryKey key;
+    key.columns = inline_pk;
+    key.where = table.find_column(inline_pk.front()) ? table.find_column(inline_pk.front())->where : node.where;
+    table.primary_key = key;
+  }
+
+  r.each_map("uniques", "a unique constraint", [&](const Node& u) {
+    MapReader ur(u, "a unique constraint of " + label, {"name", "columns"}, diagnostics);
+    model::UniqueConstraint unique;
+    unique.where = u.where;
+    unique.name = ur.string("name");
+    unique.columns = ur.names("columns");
+    if (unique.columns.empty()) diagnostics.error(u.where, "a unique constraint of " + label + " needs \"columns\"");
+    table.uniques.push_back(unique);
+  });
+  r.each_map("indexes", "an index", [&](const Node& i) { read_index(i, table, diagnostics); });
+  r.each_map("foreign_keys", "a foreign key", [&](const Node& f) { read_foreign_key(f, table, diagnostics); });
+  r.each_map("checks", "a check constraint", [&](const Node& c) {
+    MapReader cr(c, "a check constraint of " + label, {"name", "expr"}, diagnostics);
+    model::CheckConstraint check;
+    check.where = c.where;
+    check.name = cr.string("name");
+    check.expression = cr.string("expr", true).value_or("");
+    table.checks.push_back(check);
+  });
+  schema.tables.push_back(std::move(table));
+}
+
+}  // namespace
+
+void build_schema(const Node& root, model::Schema& schema, Diagnostics& diagnostics) {
+  if (root.is_null()) return;  // an empty document declares nothing
+  if (!root.is_map()) {
+    diagnostics.error(root.where, "a schema document must be a map with \"tables\", \"views\" and \"triggers\", not " +
+                                      root.describe());
+    return;
+  }
+  MapReader r(root, "the schema document", {"tables", "views", "triggers"}, diagnostics);
+  r.each_map("tables", "a table", [&](const Node& t) { read_table(t, schema, diagnostics); });
+  r.each_map("views", "a view", [&](const Node& v) {
+    MapReader vr(v, "a view", {"name", "sql", "columns"}, diagnostics);
+    model::View view;
+    view.where = v.where;
+    view.name = vr.string("name", true).value_or("");
+    view.sql = vr.string("sql", true).value_or("");
+    view.columns = vr.names("columns");
+    schema.views.push_back(view);
+  });
+  r.each_map("triggers", "a trigger", [&](const Node& t) {
+    MapReader tr(t, "a trigger", {"name", "table", "sql"}, diagnostics);
+    model::Trigger trigger;
+    trigger.where = t.where;
+    trigger.name = tr.string("name", true).value_or("");
+    trigger.table = tr.string("table", true).value_or("");
+    trigger.sql = tr.string("sql", true).value_or("");
+    schema.triggers.push_back(trigger);
+  });
+}
+
+}  // namespace strata::load

@@ -1,0 +1,14 @@
+// Builds a model::Schema from a document tree, checking the shape of the
+// document: known keys (with "did you mean"), value kinds, required fields.
+#pragma once
+
+#include "strata/diagnostics.hpp"
+#include "strata/load/document_tree.hpp"
+#include "strata/model/schema.hpp"
+
+namespace strata::load {
+
+// Appends the tables, views and triggers of one document to schema.
+void build_schema(const Node& root, model::Schema& schema, Diagnostics& diagnostics);
+
+}  // namespace strata::load

@@ -1,0 +1,86 @@
+#include "strata/model/schema.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace strata::model {
+
+bool iequals(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+std::string to_lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+const Column* Table::find_column(const std::string& column_name) const {
+  for (const Column& c : columns)
+    if (iequals(c.name, column_name)) return &c;
+  return nullptr;
+}
+
+Column* Table::find_column(const std::string& column_name) {
+  for (Column& c : columns)
+    if (iequals(c.name, column_name)) return &c;
+  return nullptr;
+}
+
+bool Table::in_primary_key(const std::string& column_name) const {
+  if (!primary_key) return false;
+  return std::any_of(primary_key->columns.begin(), primary_key->columns.end(),
+                     [&](const std::string& c) { return iequals(c, column_name); });
+}
+
+const Table* Schema::find_table(const std::string& table_name) const {
+  for (const Table& t : tables)
+    if (iequals(t.name, table_name)) return &t;
+  return nullptr;
+}
+
+Table* Schema::find_table(const std::string& table_name) {
+  for (Table& t : tables)
+    if (iequals(t.name, table_name)) return &t;
+  return nullptr;
+}
+
+const View* Schema::find_view(const std::string& view_name) const {
+  for (const View& v : views)
+    if (iequals(v.name, view_name)) return &v;
+  return nullptr;
+}
+
+std::string generated_index_name(const std::string& table, const Index& index) {
+  std::string name = (index.unique ? "ux_" : "ix_") + table;
+  for (const IndexKey& key : index.keys) name += "_" + (key.is_expression() ? std::string("expr") : key.column);
+  return name;
+}
+
+const char* to_string(ReferentialAction action) {
+  switch (action) {
+    case ReferentialAction::NoAction: return "no action";
+    case ReferentialAction::Restrict: return "restrict";
+    case ReferentialAction::Cascade: return "cascade";
+    case ReferentialAction::SetNull: return "set null";
+    case ReferentialAction::SetDefault: return "set default";
+  }
+  return "no action";
+}
+
+std::optional<ReferentialAction> parse_referential_action(const std::string& text) {
+  std::string t = to_lower(text);
+  std::replace(t.begin(), t.end(), '_', ' ');
+  if (t == "no action") return ReferentialAction::NoAction;
+  if (t == "restrict") return ReferentialAction::Restrict;
+  if (t == "cascade") return ReferentialAction::Cascade;
+  if (t == "set null") return ReferentialAction::SetNull;
+  if (t == "set default") return ReferentialAction::SetDefault;
+  return std::nullopt;
+}
+
+}  // namespace strata::model

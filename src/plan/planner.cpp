@@ -1,0 +1,111 @@
+#include "strata/plan/planner.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace strata::plan {
+
+namespace {
+
+// Execution phases; changes keep their relative order inside a phase except
+// where foreign keys sort them.
+enum Phase {
+  kDropTriggers,
+  kDropViews,
+  kDropIndexes,
+  kRenameTables,
+  kDropTables,
+  kCreateTables,
+  kModifyTables,
+  kCreateIndexes,
+  kCreateViews,
+  kCreateTriggers,
+};
+
+Phase phase_of(const diff::Change& change) {
+  return std::visit(
+      [](const auto& c) -> Phase {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, diff::DropTrigger>) return kDropTriggers;
+        else if constexpr (std::is_same_v<T, diff::DropView>) return kDropViews;
+        else if constexpr (std::is_same_v<T, diff::DropIndex>) return kDropIndexes;
+        else if constexpr (std::is_same_v<T, diff::RenameTable>) return kRenameTables;
+        else if constexpr (std::is_same_v<T, diff::DropTable>) return kDropTables;
+        else if constexpr (std::is_same_v<T, diff::CreateTable>) return kCreateTables;
+        else if constexpr (std::is_same_v<T, diff::ModifyTable>) return kModifyTables;
+        else if constexpr (std::is_same_v<T, diff::CreateIndex>) return kCreateIndexes;
+        else if constexpr (std::is_same_v<T, diff::CreateView>) return kCreateViews;
+        else return kCreateTriggers;
+      },
+      change);
+}
+
+std::string table_of(const diff::Change& change) {
+  if (auto* c = std::get_if<diff::CreateTable>(&change)) return model::to_lower(c->table.name);
+  if (auto* c = std::get_if<diff::DropTable>(&change)) return model::to_lower(c->table.name);
+  if (auto* c = std::get_if<diff::ModifyTable>(&change)) return model::to_lower(c->to.name);
+  return "";
+}
+
+// Position of each table name (lowercased) in dependency order.
+std::map<std::string, std::size_t> rank_tables(const std::vector<model::Table>& tables) {
+  std::map<std::string, std::size_t> rank;
+  std::size_t i = 0;
+  for (const std::string& name : tables_in_dependency_order(tables)) rank[model::to_lower(name)] = i++;
+  return rank;
+}
+
+}  // namespace
+
+std::vector<std::string> tables_in_dependency_order(const std::vector<model::Table>& tables) {
+  // Depth-first topological sort in document order; a back edge (a cycle)
+  // is ignored, which leaves the members of the cycle in visiting order.
+  std::map<std::string, const model::Table*> by_name;
+  for (const model::Table& t : tables) by_name[model::to_lower(t.name)] = &t;
+  std::vector<std::string> order;
+  std::map<std::string, int> state;  // 1 visiting, 2 done
+  struct Visit {
+    std::map<std::string, const model::Table*>& by_name;
+    std::map<std::string, int>& state;
+    std::vector<std::string>& order;
+    void operator()(const model::Table& t) {
+      const std::string key = model::to_lower(t.name);
+      if (state[key] != 0) return;
+      state[key] = 1;
+      for (const model::ForeignKey& fk : t.foreign_keys) {
+        auto it = by_name.find(model::to_lower(fk.ref_table));
+        if (it != by_name.end() && it->first != key) (*this)(*it->second);
+      }
+      state[key] = 2;
+      order.push_back(t.name);
+    }
+  } visit{by_name, state, order};
+  for (const model::Table& t : tables) visit(t);
+  return order;
+}
+
+Plan order_changes(std::vector<diff::Change> changes, model::Schema current, model::Schema desired) {
+  const auto desired_rank = rank_tables(desired.tables);
+  const auto current_rank = rank_tables(current.tables);
+  auto rank = [](const std::map<std::string, std::size_t>& ranks, const std::string& name) {
+    auto it = ranks.find(name);
+    return it == ranks.end() ? ranks.size() : it->second;
+  };
+  std::stable_sort(changes.begin(), changes.end(), [&](const diff::Change& a, const diff::Change& b) {
+    const Phase pa = phase_of(a), pb = phase_of(b);
+    if (pa != pb) return pa < pb;
+    if (pa == kCreateTables || pa == kModifyTables)
+      return rank(desired_rank, table_of(a)) < rank(desired_rank, table_of(b));
+    if (pa == kDropTables)  // children before parents
+      return rank(current_rank, table_of(a)) > rank(current_rank, table_of(b));
+    return false;
+  });
+  Plan plan;
+  plan.changes = std::move(changes);
+  plan.current = std::move(current);
+  plan.desired = std::move(desired);
+  return plan;
+}
+
+}  // namespace strata::plan

@@ -1,0 +1,30 @@
+#include "strata/reconcile.hpp"
+
+#include "strata/diff/differ.hpp"
+
+namespace strata {
+
+model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& dialect, Diagnostics& warnings) {
+  Diagnostics& diagnostics = loaded.diagnostics;
+  if (!diagnostics.has_errors()) dialect.validate(loaded.schema, diagnostics);
+  model::Schema normalized;
+  if (!diagnostics.has_errors()) normalized = dialect.normalize(loaded.schema, diagnostics);
+  if (diagnostics.has_errors()) throw InvalidDocument(std::move(diagnostics));
+  warnings.append(diagnostics);
+  return normalized;
+}
+
+model::Schema load_desired(const std::string& path, const dialect::Dialect& dialect, Diagnostics& warnings) {
+  return prepare_desired(load::load_schema_path(path), dialect, warnings);
+}
+
+Reconciliation reconcile(const dialect::Dialect& dialect, const model::Schema& current, const model::Schema& desired) {
+  Reconciliation result;
+  diff::DiffResult diff = diff::diff_schemas(current, desired, dialect);
+  result.warnings = std::move(diff.diagnostics);
+  result.plan = plan::order_changes(std::move(diff.changes), current, desired);
+  result.statements = dialect.render(result.plan);
+  return result;
+}
+
+}  // namespace strata
