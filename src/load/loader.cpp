@@ -24,31 +24,33 @@ std::optional<Format> format_of(const fs::path& path) {
   return std::nullopt;
 }
 
-void load_document(const std::string& content, const std::string& file, Format format, model::Schema& schema,
+// Returns false when the document could not be parsed at all.
+bool load_document(const std::string& content, const std::string& file, Format format, model::Schema& schema,
                    Diagnostics& diagnostics) {
   Diagnostics syntax;
   Node root = format == Format::Yaml ? read_yaml(content, file, syntax) : read_toml(content, file, syntax);
   diagnostics.append(syntax);
-  if (syntax.has_errors()) return;
+  if (syntax.has_errors()) return false;
   build_schema(root, schema, diagnostics);
+  return true;
 }
 
-void load_file(const fs::path& path, model::Schema& schema, Diagnostics& diagnostics) {
+bool load_file(const fs::path& path, model::Schema& schema, Diagnostics& diagnostics) {
   const std::string file = path.string();
   auto format = format_of(path);
   if (!format) {
     diagnostics.error({file, 0, 0}, "cannot tell the format of schema file \"" + file +
                                         "\": name it *.yaml, *.yml or *.toml");
-    return;
+    return false;
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     diagnostics.error({file, 0, 0}, "cannot read schema file \"" + file + "\": " + std::strerror(errno));
-    return;
+    return false;
   }
   std::ostringstream content;
   content << in.rdbuf();
-  load_document(content.str(), file, *format, schema, diagnostics);
+  return load_document(content.str(), file, *format, schema, diagnostics);
 }
 
 }  // namespace
@@ -57,6 +59,7 @@ LoadResult load_schema_path(const std::string& path) {
   LoadResult result;
   std::error_code ec;
   const fs::path p(path);
+  bool parsed = true;
   if (fs::is_directory(p, ec)) {
     std::vector<fs::path> files;
     for (const fs::directory_entry& entry : fs::directory_iterator(p, ec)) {
@@ -64,25 +67,28 @@ LoadResult load_schema_path(const std::string& path) {
     }
     std::sort(files.begin(), files.end());
     if (files.empty()) {
+      parsed = false;
       result.diagnostics.error({path, 0, 0}, "schema directory \"" + path +
                                                  "\" holds no *.yaml, *.yml or *.toml files");
     }
-    for (const fs::path& f : files) load_file(f, result.schema, result.diagnostics);
+    for (const fs::path& f : files) parsed = load_file(f, result.schema, result.diagnostics) && parsed;
   } else if (!fs::exists(p, ec)) {
+    parsed = false;
     result.diagnostics.error({path, 0, 0}, "schema file \"" + path +
                                                "\" does not exist; create it (strata init writes a starter) "
                                                "or point --schema at your schema file or directory");
   } else {
-    load_file(p, result.schema, result.diagnostics);
+    parsed = load_file(p, result.schema, result.diagnostics);
   }
-  if (!result.diagnostics.has_errors()) validate_schema(result.schema, result.diagnostics);
+  // Semantic checks run even after shape errors, so that one run reports everything.
+  if (parsed) validate_schema(result.schema, result.diagnostics);
   return result;
 }
 
 LoadResult load_schema_text(const std::string& content, const std::string& file, Format format) {
   LoadResult result;
-  load_document(content, file, format, result.schema, result.diagnostics);
-  if (!result.diagnostics.has_errors()) validate_schema(result.schema, result.diagnostics);
+  if (load_document(content, file, format, result.schema, result.diagnostics))
+    validate_schema(result.schema, result.diagnostics);
   return result;
 }
 

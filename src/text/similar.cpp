@@ -23,7 +23,7 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }
 
 std::optional<std::string> closest_match(const std::string& word, const std::vector<std::string>& candidates) {
-  const std::size_t limit = std::min<std::size_t>(2, std::max<std::size_t>(1, word.size() / 3));
+  const std::size_t limit = word.size() <= 3 ? 1 : 2;
   std::optional<std::string> best;
   std::size_t best_distance = limit + 1;
   for (const std::string& c : candidates) {

@@ -11,7 +11,7 @@ namespace strata::text {
 std::size_t edit_distance(const std::string& a, const std::string& b);
 
 // The candidate nearest to word, if it is near enough to be a likely typo:
-// at most max(1, len/3) edits away, capped at 2.
+// one edit away for words of up to three letters, two edits otherwise.
 std::optional<std::string> closest_match(const std::string& word, const std::vector<std::string>& candidates);
 
 // ", did you mean \"x\"?" or "" when there is no close candidate.
