@@ -1,0 +1,156 @@
+// The SQLite dialect's parts: SQL comparison, reading stored CREATE
+// statements, default classification, and the safety of table rebuilds.
+#include <catch2/catch.hpp>
+
+#include "dialect/sqlite/connection.hpp"
+#include "dialect/sqlite/create_parser.hpp"
+#include "dialect/sqlite/introspector.hpp"
+#include "dialect/sqlite/lexer.hpp"
+#include "strata/config/url.hpp"
+#include "strata/dialect/dialect.hpp"
+#include "strata/reconcile.hpp"
+#include "test_support.hpp"
+
+using namespace strata;
+using namespace strata::dialect::sqlite;
+
+TEST_CASE("SQL fragments compare the way SQLite reads them", "[sqlite]") {
+  CHECK(canonical_sql("(x>0)") == canonical_sql("x > 0"));
+  CHECK(canonical_sql("((a + b))") == canonical_sql("a+b"));
+  CHECK(canonical_sql("\"Name\" = 'x'") == canonical_sql("name='x'"));
+  CHECK(canonical_sql("lower( name ) -- comment") == canonical_sql("LOWER(name)"));
+  CHECK(canonical_sql("a <> b") == canonical_sql("a != b"));
+  CHECK(canonical_sql("name = 'A'") != canonical_sql("name = 'a'"));
+  CHECK(canonical_sql("(a) + (b)") != canonical_sql("a) + (b"));
+}
+
+TEST_CASE("stored CREATE TABLE statements are read completely", "[sqlite]") {
+  const ParsedTable t = parse_create_table(
+      "CREATE TABLE \"my table\" (\n"
+      "  id INTEGER CONSTRAINT pk_t PRIMARY KEY AUTOINCREMENT,\n"
+      "  name TEXT NOT NULL COLLATE NOCASE CHECK (length(name) > 0),\n"
+      "  total INT GENERATED ALWAYS AS (id * 2) STORED,\n"
+      "  half AS (id / 2),\n"
+      "  parent INTEGER REFERENCES \"my table\" (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n"
+      "  [weird col] TEXT UNIQUE,\n"
+      "  CONSTRAINT uq_name UNIQUE (name, total),\n"
+      "  CONSTRAINT ck_total CHECK (total >= 0),\n"
+      "  FOREIGN KEY (parent, id) REFERENCES other\n"
+      ") WITHOUT ROWID, STRICT");
+  REQUIRE(t.columns.size() == 6);
+  CHECK(t.columns[0].autoincrement);
+  CHECK(t.columns[0].primary_key_name == std::string("pk_t"));
+  CHECK(t.columns[1].collation == std::string("NOCASE"));
+  CHECK(t.columns[2].generated == std::string("id * 2"));
+  CHECK(t.columns[2].generated_stored);
+  CHECK(t.columns[3].generated == std::string("id / 2"));
+  CHECK_FALSE(t.columns[3].generated_stored);
+  CHECK(t.columns[5].name == "weird col");
+  REQUIRE(t.checks.size() == 2);
+  CHECK(t.checks[0].expression == "length(name) > 0");
+  CHECK(t.checks[1].name == std::string("ck_total"));
+  REQUIRE(t.foreign_keys.size() == 2);
+  CHECK(t.foreign_keys[0].on_delete == "CASCADE");
+  CHECK(t.foreign_keys[0].initially_deferred);
+  CHECK(t.foreign_keys[1].columns == std::vector<std::string>{"parent", "id"});
+  CHECK(t.foreign_keys[1].ref_columns.empty());
+  REQUIRE(t.uniques.size() == 2);
+  CHECK(t.uniques[1].name == std::string("uq_name"));
+  CHECK(t.without_rowid);
+  CHECK(t.strict);
+}
+
+TEST_CASE("stored CREATE INDEX statements give expressions and predicates", "[sqlite]") {
+  const ParsedIndex i = parse_create_index(
+      "CREATE UNIQUE INDEX ix ON t (lower(name) COLLATE NOCASE DESC, \"a b\", c + 1) WHERE c > 0 AND (d IS NULL);");
+  REQUIRE(i.keys.size() == 3);
+  CHECK(i.keys[0].text == "lower(name)");
+  CHECK(i.keys[0].descending);
+  CHECK(i.keys[0].collation == std::string("NOCASE"));
+  CHECK(i.keys[1].is_column);
+  CHECK(i.keys[1].column == "a b");
+  CHECK(i.keys[2].text == "c + 1");
+  CHECK(i.where_clause == std::string("c > 0 AND (d IS NULL)"));
+}
+
+TEST_CASE("stored defaults read back as literals or expressions", "[sqlite]") {
+  CHECK(classify_default("0").literal.kind == model::Literal::Kind::Number);
+  CHECK(classify_default("-1.5").literal.text == "-1.5");
+  CHECK(classify_default("'it''s'").literal.text == "it's");
+  CHECK(classify_default("TRUE").literal.kind == model::Literal::Kind::Boolean);
+  CHECK(classify_default("NULL").literal.kind == model::Literal::Kind::Null);
+  CHECK(classify_default("CURRENT_TIMESTAMP").kind == model::Default::Kind::Expression);
+  CHECK(classify_default("(1 + 2)").expression == "1 + 2");
+  CHECK(classify_default("(a) || (b)").expression == "(a) || (b)");
+}
+
+TEST_CASE("a rebuilt parent keeps the rows of ON DELETE CASCADE children, even with foreign keys on",
+          "[sqlite][safety]") {
+  testing::TempDir dir;
+  const std::string db = dir.file("app.db");
+  {
+    Connection c(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    c.exec(
+        "CREATE TABLE team (id INTEGER PRIMARY KEY, name TEXT);"
+        "CREATE TABLE hero (id INTEGER PRIMARY KEY, team_id INTEGER REFERENCES team(id) ON DELETE CASCADE);"
+        "INSERT INTO team VALUES (1, 'a'), (2, 'b');"
+        "INSERT INTO hero VALUES (1, 1), (2, 1), (3, 2);");
+  }
+  // The name becomes NOT NULL: SQLite cannot ALTER that, so team is rebuilt.
+  load::LoadResult loaded = load::load_schema_text(
+      "tables:\n"
+      "  - { name: team, columns: [{ name: id, type: integer, primary_key: true }, { name: name, type: text }] }\n"
+      "  - name: hero\n"
+      "    columns:\n"
+      "      - { name: id, type: integer, primary_key: true }\n"
+      "      - { name: team_id, type: integer, nullable: true, references: { table: team, column: id, on_delete: cascade } }\n",
+      "schema.yaml", load::Format::Yaml);
+  const auto url = config::parse_database_url("sqlite:///" + db);
+  const dialect::Dialect& d = dialect::dialect_for(url);
+  Diagnostics warnings;
+  const model::Schema desired = prepare_desired(std::move(loaded), d, warnings);
+  auto database = d.open(url, dialect::OpenMode::ReadOnly);
+  const std::string sql = to_sql_script(reconcile(d, database->introspect(), desired).statements);
+  INFO(sql);
+  REQUIRE(sql.find("_strata_new_team") != std::string::npos);
+  CHECK(sql.find("PRAGMA foreign_keys = OFF;") < sql.find("BEGIN;"));  // outside the transaction, where it takes effect
+
+  // Run the plan as a user would, on a connection that enforces foreign keys.
+  dir.write("up.sql", "PRAGMA foreign_keys = ON;\n" + sql);
+  REQUIRE(std::system(("sqlite3 -bail '" + db + "' < '" + dir.file("up.sql") + "'").c_str()) == 0);
+  Connection check(db, SQLITE_OPEN_READONLY);
+  CHECK(check.query("SELECT count(*) FROM hero")[0][0] == std::string("3"));
+  CHECK(check.query("SELECT count(*) FROM team")[0][0] == std::string("2"));
+}
+
+TEST_CASE("a failing plan leaves the database as it was", "[sqlite][safety]") {
+  testing::TempDir dir;
+  const std::string db = dir.file("app.db");
+  {
+    Connection c(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    c.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT); INSERT INTO t VALUES (1, NULL), (2, 'x');");
+  }
+  load::LoadResult loaded = load::load_schema_text(
+      "tables:\n  - { name: t, columns: [{ name: id, type: integer, primary_key: true }, { name: a, type: text }] }\n"
+      "  - { name: u, columns: [{ name: id, type: integer }] }\n",
+      "schema.yaml", load::Format::Yaml);
+  const auto url = config::parse_database_url("sqlite:///" + db);
+  const dialect::Dialect& d = dialect::dialect_for(url);
+  Diagnostics warnings;
+  const model::Schema desired = prepare_desired(std::move(loaded), d, warnings);
+  auto database = d.open(url, dialect::OpenMode::ReadWrite);
+  const model::Schema before = database->introspect();
+  auto plan = reconcile(d, before, desired);
+  try {
+    database->execute(plan.statements);
+    FAIL("a NOT NULL column holding NULL was accepted");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::MigrationFailed);
+    CHECK(std::string(e.what()).find("NOT NULL constraint failed") != std::string::npos);
+  }
+  const model::Schema after = database->introspect();
+  CHECK(after.tables.size() == 1);
+  CHECK(reconcile(d, after, before).statements.empty());
+  Connection check(db, SQLITE_OPEN_READONLY);
+  CHECK(check.query("SELECT count(*) FROM t")[0][0] == std::string("2"));
+}
