@@ -45,7 +45,7 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
 
   if (options.format == "json") {
     nlohmann::json out;
-    out["changes"] = result.statements.empty() ? 0 : result.plan.changes.size();
+    out["changes"] = result.plan.changes.size();
     out["statements"] = nlohmann::json::array();
     for (const Statement& s : result.statements) {
       out["statements"].push_back({{"sql", s.sql},
@@ -60,6 +60,7 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
     std::cout << to_sql_script(result.statements);
   }
   std::cout.flush();
+  if (result.statements.empty()) std::cerr << "note: the database matches the schema; nothing to do\n";
   if (options.exit_code && !result.statements.empty()) return static_cast<int>(ExitCode::ChangesPending);
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <sstream>
 #include <tuple>
 
@@ -15,6 +16,16 @@ namespace {
 
 SourceLocation location(const std::string& file, const toml::source_position& pos) {
   return {file, static_cast<int>(pos.line), static_cast<int>(pos.column)};
+}
+
+// The shortest text that reads back as the same double, keeping a decimal
+// point so that 1.0 stays a float as it does when YAML reads "1.0".
+std::string float_text(double value) {
+  char buffer[64];
+  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  std::string text(buffer, result.ptr);
+  if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+  return text;
 }
 
 Node convert(const toml::node& t, const std::string& file) {
@@ -46,9 +57,7 @@ Node convert(const toml::node& t, const std::string& file) {
       node.text = std::to_string(t.as_integer()->get());
     } else if (t.is_floating_point()) {
       node.scalar_type = Node::ScalarType::Float;
-      std::ostringstream out;
-      out << *t.as_floating_point();
-      node.text = out.str();
+      node.text = float_text(t.as_floating_point()->get());
     } else if (t.is_boolean()) {
       node.scalar_type = Node::ScalarType::Boolean;
       node.text = t.as_boolean()->get() ? "true" : "false";

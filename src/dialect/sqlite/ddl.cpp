@@ -52,6 +52,15 @@ bool bare_default_expression(const std::string& e) {
   return u == "CURRENT_TIMESTAMP" || u == "CURRENT_DATE" || u == "CURRENT_TIME";
 }
 
+// A single-column key is written on its column: unnamed ones for brevity, and
+// AUTOINCREMENT ones because SQLite accepts AUTOINCREMENT only there.
+bool inline_primary_key(const model::Table& table) {
+  if (!table.primary_key || table.primary_key->columns.size() != 1) return false;
+  if (!table.primary_key->name) return true;
+  const model::Column* c = table.find_column(table.primary_key->columns.front());
+  return c && c->autoincrement;
+}
+
 }  // namespace
 
 std::string quote_identifier(const std::string& name) {
@@ -138,10 +147,10 @@ std::string default_sql(const model::Default& value) {
 std::string column_definition(const model::Table& table, const model::Column& column) {
   std::string out = quote_identifier(column.name);
   if (!column.type.empty()) out += " " + declared_type(column.type, table.options.strict);
-  const bool inline_pk = table.primary_key && table.primary_key->columns.size() == 1 && !table.primary_key->name &&
-                         model::iequals(table.primary_key->columns.front(), column.name);
+  const bool inline_pk = inline_primary_key(table) && model::iequals(table.primary_key->columns.front(), column.name);
   if (!column.nullable) out += " NOT NULL";
   if (inline_pk) {
+    if (table.primary_key->name) out += " CONSTRAINT " + quote_identifier(*table.primary_key->name);
     out += " PRIMARY KEY";
     if (column.autoincrement) out += " AUTOINCREMENT";
   }
@@ -157,7 +166,7 @@ std::string column_definition(const model::Table& table, const model::Column& co
 std::string create_table(const model::Table& table, const std::string& name) {
   std::vector<std::string> parts;
   for (const model::Column& c : table.columns) parts.push_back(column_definition(table, c));
-  if (table.primary_key && (table.primary_key->columns.size() > 1 || table.primary_key->name)) {
+  if (table.primary_key && !inline_primary_key(table)) {
     std::string pk;
     if (table.primary_key->name) pk += "CONSTRAINT " + quote_identifier(*table.primary_key->name) + " ";
     parts.push_back(pk + "PRIMARY KEY (" + join_names(table.primary_key->columns) + ")");

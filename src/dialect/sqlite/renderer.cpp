@@ -1,6 +1,7 @@
 #include "dialect/sqlite/renderer.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <set>
 
@@ -15,9 +16,16 @@ using model::iequals;
 using model::to_lower;
 using Phase = Statement::Phase;
 
+// Statement text without trailing semicolons and blanks (kept-as-written
+// trigger bodies often end with one).
+std::string without_terminator(std::string sql) {
+  while (!sql.empty() && (sql.back() == ';' || std::isspace(static_cast<unsigned char>(sql.back())))) sql.pop_back();
+  return sql;
+}
+
 Statement stmt(std::string sql, std::string comment, bool destructive = false) {
   Statement s;
-  s.sql = std::move(sql);
+  s.sql = without_terminator(std::move(sql));
   s.comment = std::move(comment);
   s.destructive = destructive;
   return s;
