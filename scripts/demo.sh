@@ -13,7 +13,7 @@ DB="sqlite:///$WORK/heroes.db"
 for step in 1 2 3; do
   echo "== step $step: strata plan --schema examples/heroes/step$step.yaml"
   "$STRATA" plan --url "$DB" --schema "examples/heroes/step$step.yaml" | tee "$WORK/step$step.sql"
-  sqlite3 "$WORK/heroes.db" < "$WORK/step$step.sql"
+  sqlite3 -bail "$WORK/heroes.db" < "$WORK/step$step.sql"
   sqlite3 "$WORK/heroes.db" "INSERT INTO team (name, headquarters) VALUES ('Team $step', 'City $step');"
 done
 echo "== a second plan has nothing to do:"

@@ -48,7 +48,9 @@ int main(int argc, char** argv) {
     std::cerr << e.what() << "\n";
     return static_cast<int>(e.code());
   } catch (const Error& e) {
-    std::cerr << "error: " << config::redact_url(e.what()) << "\n";
+    const std::string message = config::redact_url(e.what());
+    // Messages that carry their own "file:line:col: error:" prefix are printed as they are.
+    std::cerr << (message.find(": error: ") != std::string::npos ? "" : "error: ") << message << "\n";
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
     std::cerr << "internal error: " << e.what() << "\n";

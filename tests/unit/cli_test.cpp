@@ -23,7 +23,7 @@ const char* const kHeroes = R"(tables:
 )";
 
 int sqlite3_shell(const std::string& db, const std::string& sql_file) {
-  return std::system(("sqlite3 '" + db + "' < '" + sql_file + "'").c_str());
+  return std::system(("sqlite3 -bail '" + db + "' < '" + sql_file + "'").c_str());
 }
 }  // namespace
 

@@ -149,7 +149,7 @@ void SqliteDialect::validate(const model::Schema& desired, Diagnostics& diagnost
                                               "INT, INTEGER, REAL, TEXT, BLOB, ANY");
         }
       }
-      if (c.autoincrement && declared_type(c.type, t.options.strict) != "INTEGER") {
+      if (c.autoincrement && !iequals(declared_type(c.type, t.options.strict), "INTEGER")) {
         diagnostics.error(c.where, "column " + quoted(t.name + "." + c.name) +
                                        ": SQLite allows autoincrement only on an INTEGER primary key; use type integer");
       }
