@@ -89,6 +89,15 @@ class Differ {
         if (cmp_.names_equal(n, from)) n = to;
     };
     if (Column* c = table.find_column(from)) c->name = to;
+    auto rewrite = [&](std::string& sql) { sql = cmp_.rename_column_in_sql(sql, from, to); };
+    for (Column& c : table.columns)
+      if (c.generated) rewrite(c.generated->expression);
+    for (model::CheckConstraint& check : table.checks) rewrite(check.expression);
+    for (model::Index& i : table.indexes) {
+      if (i.where_clause) rewrite(*i.where_clause);
+      for (model::IndexKey& k : i.keys)
+        if (k.is_expression()) rewrite(k.expression);
+    }
     if (table.primary_key) rename_in(table.primary_key->columns);
     for (model::UniqueConstraint& u : table.uniques) rename_in(u.columns);
     for (model::ForeignKey& fk : table.foreign_keys) {

@@ -22,6 +22,9 @@ class Comparator {
   virtual bool types_equal(const std::string& a, const std::string& b) const = 0;
   // SQL fragments: defaults, checks, predicates, generated columns, view and trigger bodies.
   virtual bool sql_equal(const std::string& a, const std::string& b) const = 0;
+  // An SQL fragment of one table with a column renamed, as the engine rewrites
+  // checks, predicates and generated expressions when a column is renamed.
+  virtual std::string rename_column_in_sql(const std::string& sql, const std::string& from, const std::string& to) const = 0;
 };
 
 struct DiffResult {

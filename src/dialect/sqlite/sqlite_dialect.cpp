@@ -231,4 +231,14 @@ bool SqliteDialect::sql_equal(const std::string& a, const std::string& b) const 
   return canonical_sql(a) == canonical_sql(b);
 }
 
+std::string SqliteDialect::rename_column_in_sql(const std::string& sql, const std::string& from,
+                                               const std::string& to) const {
+  std::string out;
+  for (const Token& t : tokenize(sql)) {
+    const bool names_it = (t.kind == Token::Kind::Word || t.kind == Token::Kind::QuotedIdentifier) && iequals(t.identifier(), from);
+    out += names_it ? quote_identifier(to) : t.text;
+  }
+  return out;
+}
+
 }  // namespace strata::dialect::sqlite

@@ -17,6 +17,7 @@ class SqliteDialect final : public Dialect {
   bool names_equal(const std::string& a, const std::string& b) const override;
   bool types_equal(const std::string& a, const std::string& b) const override;
   bool sql_equal(const std::string& a, const std::string& b) const override;
+  std::string rename_column_in_sql(const std::string& sql, const std::string& from, const std::string& to) const override;
 };
 
 }  // namespace strata::dialect::sqlite
