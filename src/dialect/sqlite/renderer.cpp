@@ -141,9 +141,9 @@ class Renderer {
       if (auto* m = std::get_if<diff::ModifyTable>(&change); m && needs_rebuild(*m)) rebuilt_.insert(to_lower(m->to.name));
   }
 
-  // Views and triggers of other tables that read a rebuilt table must be
-  // dropped before it is and created again after: SQLite checks the whole
-  // schema when the rebuilt table is renamed into place.
+  // Views and triggers that read a rebuilt table must be dropped before it is
+  // and created again after: SQLite checks the whole schema when the rebuilt
+  // table is renamed into place.
   void find_dependents() {
     if (rebuilt_.empty()) return;
     std::set<std::string> names(rebuilt_.begin(), rebuilt_.end());
@@ -162,8 +162,9 @@ class Renderer {
         }
       }
     }
+    // Triggers of rebuilt tables too: created again only once every table is in place.
     for (const model::Trigger& t : plan_.current.triggers) {
-      if (rebuilt(t.table)) continue;  // dropped with its table, recreated by the rebuild
+      if (rebuilt(t.table)) dependent_triggers_.insert(to_lower(t.name));
       for (const std::string& n : names)
         if (sql_mentions(t.sql, n)) dependent_triggers_.insert(to_lower(t.name));
     }
@@ -187,7 +188,7 @@ class Renderer {
     for (const model::Trigger& t : plan_.current.triggers) {
       if (!dependent_triggers_.count(to_lower(t.name)) || done.count(to_lower(t.name))) continue;
       out_.push_back(stmt("DROP TRIGGER " + quote_identifier(t.name),
-                          "drop trigger " + t.name + " while the tables it reads are rebuilt"));
+                          "drop trigger " + t.name + " while the tables it uses are rebuilt"));
       recreate_triggers_.insert(to_lower(t.name));
     }
   }
@@ -248,13 +249,14 @@ class Renderer {
     std::set<std::string> done;
     for (const diff::Change& change : plan_.changes) {
       auto* c = std::get_if<diff::CreateTrigger>(&change);
-      if (!c || rebuilt(c->trigger.table)) continue;
+      if (!c) continue;
       out_.push_back(stmt(c->trigger.sql, "create trigger " + c->trigger.name));
       done.insert(to_lower(c->trigger.name));
     }
     for (const model::Trigger& t : plan_.desired.triggers) {
-      if (!recreate_triggers_.count(to_lower(t.name)) || done.count(to_lower(t.name))) continue;
-      out_.push_back(stmt(t.sql, "create trigger " + t.name + " again"));
+      if (done.count(to_lower(t.name))) continue;
+      if (recreate_triggers_.count(to_lower(t.name)) || rebuilt(t.table))
+        out_.push_back(stmt(t.sql, "create trigger " + t.name + " again"));
     }
   }
 
@@ -328,8 +330,6 @@ class Renderer {
     out_.push_back(stmt("ALTER TABLE " + temp + " RENAME TO " + table, ""));
     for (const model::Index& index : m.to.indexes)
       out_.push_back(stmt(create_index(m.to.name, index), "create index " + index.name + " on " + m.to.name));
-    for (const model::Trigger& t : plan_.desired.triggers)
-      if (iequals(t.table, m.to.name)) out_.push_back(stmt(t.sql, "create trigger " + t.name + " on " + m.to.name));
   }
 
   const plan::Plan& plan_;
