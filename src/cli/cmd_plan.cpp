@@ -38,9 +38,7 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
   Reconciliation result = reconcile(dialect, current, desired);
   warnings.append(result.warnings);
 
-  for (const Statement& s : result.statements) {
-    if (s.destructive) warnings.warning({}, s.comment + ": this may lose data");
-  }
+  warnings.append(plan::data_loss_warnings(result.plan));
   print_warnings(warnings);
 
   if (options.format == "json") {

@@ -187,3 +187,18 @@ TEST_CASE("init scaffolds a project that plans, and never overwrites", "[cli]") 
   CHECK(toml_plan.exit_code == 0);
   CHECK(toml_plan.out.find("CREATE TABLE team") != std::string::npos);
 }
+
+TEST_CASE("plan warns on stderr about drops and type changes; stdout stays SQL", "[cli]") {
+  TempDir dir;
+  dir.write("setup.sql", "CREATE TABLE old (a INT); CREATE TABLE t (id INTEGER PRIMARY KEY, a INT, b TEXT);");
+  REQUIRE(sqlite3_shell(dir.file("app.db"), dir.file("setup.sql")) == 0);
+  dir.write("schema.yaml", "tables:\n  - name: t\n    columns:\n      - { name: id, type: integer, primary_key: true }\n"
+                           "      - { name: a, type: text }\n");
+  auto r = run_strata("plan --url sqlite:///app.db", dir.path());
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("warning: table \"old\" is not in the schema files: the plan drops it and its rows") != std::string::npos);
+  CHECK(r.err.find("schema.yaml:2:5: warning: column \"t.b\" is not in the schema files") != std::string::npos);
+  CHECK(r.err.find("schema.yaml:5:26: warning: column \"t.a\" changes type from INT to TEXT") != std::string::npos);
+  CHECK(r.out.find("warning") == std::string::npos);
+  CHECK(r.out.find("DROP TABLE old;") != std::string::npos);
+}

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "strata/diagnostics.hpp"
 #include "strata/diff/changes.hpp"
 #include "strata/model/schema.hpp"
 
@@ -24,5 +25,13 @@ Plan order_changes(std::vector<diff::Change> changes, model::Schema current, mod
 // Tables in an order where each comes after the tables it references
 // (ignoring self-references; members of a cycle keep their relative order).
 std::vector<std::string> tables_in_dependency_order(const std::vector<model::Table>& tables);
+
+}  // namespace strata::plan
+
+namespace strata::plan {
+
+// One warning per change that can lose data (a dropped table or column, a
+// changed column type), each pointing at the desired element where known.
+Diagnostics data_loss_warnings(const Plan& plan);
 
 }  // namespace strata::plan

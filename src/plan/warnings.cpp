@@ -1,0 +1,26 @@
+#include "strata/plan/planner.hpp"
+
+namespace strata::plan {
+
+Diagnostics data_loss_warnings(const Plan& plan) {
+  Diagnostics warnings;
+  for (const diff::Change& change : plan.changes) {
+    if (auto* drop = std::get_if<diff::DropTable>(&change)) {
+      warnings.warning({}, "table \"" + drop->table.name + "\" is not in the schema files: the plan drops it and its rows");
+    } else if (auto* modify = std::get_if<diff::ModifyTable>(&change)) {
+      for (const diff::TableChange& tc : modify->changes) {
+        if (auto* dc = std::get_if<diff::DropColumn>(&tc)) {
+          warnings.warning(modify->to.where, "column \"" + modify->to.name + "." + dc->column.name +
+                                                 "\" is not in the schema files: the plan drops it and its data");
+        } else if (auto* ac = std::get_if<diff::AlterColumn>(&tc); ac && ac->type_changed) {
+          warnings.warning(ac->to.type_where, "column \"" + modify->to.name + "." + ac->to.name + "\" changes type from " +
+                                                  ac->from.type + " to " + ac->to.type +
+                                                  ": existing values may be converted or narrowed");
+        }
+      }
+    }
+  }
+  return warnings;
+}
+
+}  // namespace strata::plan
