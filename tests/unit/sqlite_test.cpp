@@ -154,3 +154,28 @@ TEST_CASE("a failing plan leaves the database as it was", "[sqlite][safety]") {
   Connection check(db, SQLITE_OPEN_READONLY);
   CHECK(check.query("SELECT count(*) FROM t")[0][0] == std::string("2"));
 }
+
+TEST_CASE("a rebuild keeps the AUTOINCREMENT counter, so ids are never reused", "[sqlite][safety]") {
+  testing::TempDir dir;
+  const std::string db = dir.file("app.db");
+  {
+    Connection c(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    c.exec("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, a TEXT);"
+           "INSERT INTO t (a) VALUES ('x'), ('y'), ('z'); DELETE FROM t WHERE id = 3;");
+  }
+  load::LoadResult loaded = load::load_schema_text(
+      "tables:\n  - name: t\n    columns:\n      - { name: id, type: integer, primary_key: true, autoincrement: true }\n"
+      "      - { name: a, type: text, default: none }\n",
+      "schema.yaml", load::Format::Yaml);
+  const auto url = config::parse_database_url("sqlite:///" + db);
+  const dialect::Dialect& d = dialect::dialect_for(url);
+  Diagnostics warnings;
+  const model::Schema desired = prepare_desired(std::move(loaded), d, warnings);
+  auto database = d.open(url, dialect::OpenMode::ReadWrite);
+  auto plan = reconcile(d, database->introspect(), desired);
+  REQUIRE(to_sql_script(plan.statements).find("_strata_new_t") != std::string::npos);
+  database->execute(plan.statements);
+  Connection c(db, SQLITE_OPEN_READWRITE);
+  c.exec("INSERT INTO t (a) VALUES ('w')");
+  CHECK(c.query("SELECT max(id) FROM t")[0][0] == std::string("4"));
+}

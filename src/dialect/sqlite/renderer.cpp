@@ -66,6 +66,10 @@ bool can_drop_column(const model::Table& table, const model::Column& c) {
   return true;
 }
 
+bool has_autoincrement(const model::Table& table) {
+  return std::any_of(table.columns.begin(), table.columns.end(), [](const model::Column& c) { return c.autoincrement; });
+}
+
 bool needs_rebuild(const diff::ModifyTable& m) {
   for (const diff::TableChange& change : m.changes) {
     if (std::holds_alternative<diff::RenameColumn>(change)) continue;
@@ -141,12 +145,15 @@ class Renderer {
       if (auto* m = std::get_if<diff::ModifyTable>(&change); m && needs_rebuild(*m)) rebuilt_.insert(to_lower(m->to.name));
   }
 
-  // Views and triggers that read a rebuilt table must be dropped before it is
-  // and created again after: SQLite checks the whole schema when the rebuilt
-  // table is renamed into place.
+  // Views and triggers that read a rebuilt table or a dropped view must be
+  // dropped first and created again at the end: SQLite checks the whole
+  // schema on every ALTER TABLE, and a view or trigger that reads something
+  // missing fails it.
   void find_dependents() {
-    if (rebuilt_.empty()) return;
     std::set<std::string> names(rebuilt_.begin(), rebuilt_.end());
+    for (const diff::Change& change : plan_.changes)
+      if (auto* d = std::get_if<diff::DropView>(&change)) names.insert(to_lower(d->view.name));
+    if (names.empty()) return;
     bool grew = true;
     while (grew) {
       grew = false;
@@ -318,13 +325,20 @@ class Renderer {
     std::string columns;
     for (const model::Column& c : m.to.columns) {
       if (c.generated) continue;
-      const model::Column* old = m.from.find_column(c.name);
-      if (!old || old->generated) continue;
+      if (!m.from.find_column(c.name)) continue;  // a generated column becoming plain keeps its values
       columns += (columns.empty() ? "" : ", ") + quote_identifier(c.name);
     }
     if (!columns.empty()) {
       out_.push_back(stmt("INSERT INTO " + temp + " (" + columns + ")\n  SELECT " + columns + " FROM " + table,
                           "copy every row of " + m.to.name, destructive));
+    }
+    if (has_autoincrement(m.from) && has_autoincrement(m.to)) {
+      // The copy restarted the counter at the highest id left; AUTOINCREMENT promises never to reuse one.
+      out_.push_back(stmt("DELETE FROM sqlite_sequence WHERE name = " + quote_string(temp_name),
+                          "keep the AUTOINCREMENT counter of " + m.to.name));
+      out_.push_back(stmt("INSERT INTO sqlite_sequence (name, seq) SELECT " + quote_string(temp_name) +
+                              ", seq FROM sqlite_sequence WHERE name = " + quote_string(m.to.name),
+                          ""));
     }
     out_.push_back(stmt("DROP TABLE " + table, "replace the old table"));
     out_.push_back(stmt("ALTER TABLE " + temp + " RENAME TO " + table, ""));
