@@ -233,7 +233,11 @@ Value document_value(const model::Schema& schema) {
 
 // ---- YAML ----
 
-std::string yaml_double_quoted(const std::string& s) {
+// A double-quoted string with backslash escapes, as both YAML and TOML read
+// it; they differ only in how a control character is spelled.
+enum class ControlEscape { YamlHex, TomlUnicode };
+
+std::string double_quoted(const std::string& s, ControlEscape control) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
@@ -243,9 +247,10 @@ std::string yaml_double_quoted(const std::string& s) {
       case '\t': out += "\\t"; break;
       case '\r': out += "\\r"; break;
       default:
-        if (c < 0x20) {
+        if (c < 0x20 || c == 0x7f) {
           char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
+          if (control == ControlEscape::YamlHex) std::snprintf(buf, sizeof buf, "\\x%02x", c);
+          else std::snprintf(buf, sizeof buf, "\\u%04x", c);
           out += buf;
         } else {
           out += static_cast<char>(c);
@@ -254,6 +259,8 @@ std::string yaml_double_quoted(const std::string& s) {
   }
   return out + "\"";
 }
+
+std::string yaml_double_quoted(const std::string& s) { return double_quoted(s, ControlEscape::YamlHex); }
 
 // Whether s can be written as a plain scalar and read back as the same string.
 bool yaml_plain_ok(const std::string& s) {
@@ -352,27 +359,7 @@ void yaml_block(const Value& v, int indent, std::string& out) {
 
 // ---- TOML ----
 
-std::string toml_basic(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string toml_basic(const std::string& s) { return double_quoted(s, ControlEscape::TomlUnicode); }
 
 std::string toml_inline(const Value& v) {
   switch (v.kind) {

@@ -202,3 +202,16 @@ TEST_CASE("plan warns on stderr about drops and type changes; stdout stays SQL",
   CHECK(r.out.find("warning") == std::string::npos);
   CHECK(r.out.find("DROP TABLE old;") != std::string::npos);
 }
+
+TEST_CASE("a schema file of unknown format, or a folder path, is invalid input", "[cli][errors]") {
+  TempDir dir;
+  dir.write("schema.json", "{}");
+  auto json = run_strata("plan --url sqlite:///app.db --schema schema.json", dir.path());
+  CHECK(json.exit_code == 3);
+  CHECK(json.err.find("cannot tell the format of schema file \"schema.json\": name it *.yaml, *.yml or *.toml") !=
+        std::string::npos);
+  dir.write("strata.toml", "[database]\nurl = 5\n");
+  auto config = run_strata("plan", dir.path());
+  CHECK(config.exit_code == 3);
+  CHECK(config.err.rfind("strata.toml:2:7: error: \"database.url\" must be a string", 0) == 0);
+}

@@ -14,6 +14,28 @@
 using namespace strata;
 using namespace strata::dialect::sqlite;
 
+namespace {
+
+// A database file made by setup_sql, and a desired schema ready to plan against it.
+struct Scenario {
+  testing::TempDir dir;
+  std::string db;
+  config::DatabaseUrl url;
+  const dialect::Dialect* dialect = nullptr;
+  model::Schema desired;
+
+  Scenario(const std::string& setup_sql, const std::string& schema_yaml) : db(dir.file("app.db")) {
+    Connection(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE).exec(setup_sql);
+    url = config::parse_database_url("sqlite:///" + db);
+    dialect = &dialect::dialect_for(url);
+    Diagnostics warnings;
+    desired = prepare_desired(load::load_schema_text(schema_yaml, "schema.yaml", load::Format::Yaml), *dialect, warnings);
+  }
+  std::unique_ptr<dialect::Database> open(dialect::OpenMode mode) const { return dialect->open(url, mode); }
+};
+
+}  // namespace
+
 TEST_CASE("SQL fragments compare the way SQLite reads them", "[sqlite]") {
   CHECK(canonical_sql("(x>0)") == canonical_sql("x > 0"));
   CHECK(canonical_sql("((a + b))") == canonical_sql("a+b"));
@@ -86,61 +108,40 @@ TEST_CASE("stored defaults read back as literals or expressions", "[sqlite]") {
 
 TEST_CASE("a rebuilt parent keeps the rows of ON DELETE CASCADE children, even with foreign keys on",
           "[sqlite][safety]") {
-  testing::TempDir dir;
-  const std::string db = dir.file("app.db");
-  {
-    Connection c(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    c.exec(
-        "CREATE TABLE team (id INTEGER PRIMARY KEY, name TEXT);"
-        "CREATE TABLE hero (id INTEGER PRIMARY KEY, team_id INTEGER REFERENCES team(id) ON DELETE CASCADE);"
-        "INSERT INTO team VALUES (1, 'a'), (2, 'b');"
-        "INSERT INTO hero VALUES (1, 1), (2, 1), (3, 2);");
-  }
   // The name becomes NOT NULL: SQLite cannot ALTER that, so team is rebuilt.
-  load::LoadResult loaded = load::load_schema_text(
+  Scenario s(
+      "CREATE TABLE team (id INTEGER PRIMARY KEY, name TEXT);"
+      "CREATE TABLE hero (id INTEGER PRIMARY KEY, team_id INTEGER REFERENCES team(id) ON DELETE CASCADE);"
+      "INSERT INTO team VALUES (1, 'a'), (2, 'b');"
+      "INSERT INTO hero VALUES (1, 1), (2, 1), (3, 2);",
       "tables:\n"
       "  - { name: team, columns: [{ name: id, type: integer, primary_key: true }, { name: name, type: text }] }\n"
       "  - name: hero\n"
       "    columns:\n"
       "      - { name: id, type: integer, primary_key: true }\n"
-      "      - { name: team_id, type: integer, nullable: true, references: { table: team, column: id, on_delete: cascade } }\n",
-      "schema.yaml", load::Format::Yaml);
-  const auto url = config::parse_database_url("sqlite:///" + db);
-  const dialect::Dialect& d = dialect::dialect_for(url);
-  Diagnostics warnings;
-  const model::Schema desired = prepare_desired(std::move(loaded), d, warnings);
-  auto database = d.open(url, dialect::OpenMode::ReadOnly);
-  const std::string sql = to_sql_script(reconcile(d, database->introspect(), desired).statements);
+      "      - { name: team_id, type: integer, nullable: true, references: { table: team, column: id, on_delete: cascade } }\n");
+  const std::string sql =
+      to_sql_script(reconcile(*s.dialect, s.open(dialect::OpenMode::ReadOnly)->introspect(), s.desired).statements);
   INFO(sql);
   REQUIRE(sql.find("_strata_new_team") != std::string::npos);
   CHECK(sql.find("PRAGMA foreign_keys = OFF;") < sql.find("BEGIN;"));  // outside the transaction, where it takes effect
 
   // Run the plan as a user would, on a connection that enforces foreign keys.
-  dir.write("up.sql", "PRAGMA foreign_keys = ON;\n" + sql);
-  REQUIRE(std::system(("sqlite3 -bail '" + db + "' < '" + dir.file("up.sql") + "'").c_str()) == 0);
-  Connection check(db, SQLITE_OPEN_READONLY);
+  s.dir.write("up.sql", "PRAGMA foreign_keys = ON;\n" + sql);
+  REQUIRE(std::system(("sqlite3 -bail '" + s.db + "' < '" + s.dir.file("up.sql") + "'").c_str()) == 0);
+  Connection check(s.db, SQLITE_OPEN_READONLY);
   CHECK(check.query("SELECT count(*) FROM hero")[0][0] == std::string("3"));
   CHECK(check.query("SELECT count(*) FROM team")[0][0] == std::string("2"));
 }
 
 TEST_CASE("a failing plan leaves the database as it was", "[sqlite][safety]") {
-  testing::TempDir dir;
-  const std::string db = dir.file("app.db");
-  {
-    Connection c(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    c.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT); INSERT INTO t VALUES (1, NULL), (2, 'x');");
-  }
-  load::LoadResult loaded = load::load_schema_text(
-      "tables:\n  - { name: t, columns: [{ name: id, type: integer, primary_key: true }, { name: a, type: text }] }\n"
-      "  - { name: u, columns: [{ name: id, type: integer }] }\n",
-      "schema.yaml", load::Format::Yaml);
-  const auto url = config::parse_database_url("sqlite:///" + db);
-  const dialect::Dialect& d = dialect::dialect_for(url);
-  Diagnostics warnings;
-  const model::Schema desired = prepare_desired(std::move(loaded), d, warnings);
-  auto database = d.open(url, dialect::OpenMode::ReadWrite);
+  Scenario s("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT); INSERT INTO t VALUES (1, NULL), (2, 'x');",
+             "tables:\n  - { name: t, columns: [{ name: id, type: integer, primary_key: true }, { name: a, type: text }] }\n"
+             "  - { name: u, columns: [{ name: id, type: integer }] }\n");
+  auto database = s.open(dialect::OpenMode::ReadWrite);
+  const dialect::Dialect& d = *s.dialect;
   const model::Schema before = database->introspect();
-  auto plan = reconcile(d, before, desired);
+  auto plan = reconcile(d, before, s.desired);
   try {
     database->execute(plan.statements);
     FAIL("a NOT NULL column holding NULL was accepted");
@@ -151,31 +152,20 @@ TEST_CASE("a failing plan leaves the database as it was", "[sqlite][safety]") {
   const model::Schema after = database->introspect();
   CHECK(after.tables.size() == 1);
   CHECK(reconcile(d, after, before).statements.empty());
-  Connection check(db, SQLITE_OPEN_READONLY);
+  Connection check(s.db, SQLITE_OPEN_READONLY);
   CHECK(check.query("SELECT count(*) FROM t")[0][0] == std::string("2"));
 }
 
 TEST_CASE("a rebuild keeps the AUTOINCREMENT counter, so ids are never reused", "[sqlite][safety]") {
-  testing::TempDir dir;
-  const std::string db = dir.file("app.db");
-  {
-    Connection c(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    c.exec("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, a TEXT);"
-           "INSERT INTO t (a) VALUES ('x'), ('y'), ('z'); DELETE FROM t WHERE id = 3;");
-  }
-  load::LoadResult loaded = load::load_schema_text(
-      "tables:\n  - name: t\n    columns:\n      - { name: id, type: integer, primary_key: true, autoincrement: true }\n"
-      "      - { name: a, type: text, default: none }\n",
-      "schema.yaml", load::Format::Yaml);
-  const auto url = config::parse_database_url("sqlite:///" + db);
-  const dialect::Dialect& d = dialect::dialect_for(url);
-  Diagnostics warnings;
-  const model::Schema desired = prepare_desired(std::move(loaded), d, warnings);
-  auto database = d.open(url, dialect::OpenMode::ReadWrite);
-  auto plan = reconcile(d, database->introspect(), desired);
+  Scenario s("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, a TEXT);"
+             "INSERT INTO t (a) VALUES ('x'), ('y'), ('z'); DELETE FROM t WHERE id = 3;",
+             "tables:\n  - name: t\n    columns:\n      - { name: id, type: integer, primary_key: true, autoincrement: true }\n"
+             "      - { name: a, type: text, default: none }\n");
+  auto database = s.open(dialect::OpenMode::ReadWrite);
+  auto plan = reconcile(*s.dialect, database->introspect(), s.desired);
   REQUIRE(to_sql_script(plan.statements).find("_strata_new_t") != std::string::npos);
   database->execute(plan.statements);
-  Connection c(db, SQLITE_OPEN_READWRITE);
+  Connection c(s.db, SQLITE_OPEN_READWRITE);
   c.exec("INSERT INTO t (a) VALUES ('w')");
   CHECK(c.query("SELECT max(id) FROM t")[0][0] == std::string("4"));
 }
