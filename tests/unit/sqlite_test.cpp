@@ -82,6 +82,16 @@ TEST_CASE("stored CREATE TABLE statements are read completely", "[sqlite]") {
   CHECK(t.strict);
 }
 
+TEST_CASE("tables made by CREATE TABLE AS are read from their columns", "[sqlite]") {
+  Scenario s("CREATE TABLE src (a INT, b TEXT); CREATE TABLE copy AS SELECT a, b FROM src;",
+             "tables:\n  - { name: src, columns: [{ name: a, type: INT, nullable: true }, { name: b, type: TEXT, nullable: true }] }\n"
+             "  - { name: copy, columns: [{ name: a, type: INT, nullable: true }, { name: b, type: TEXT, nullable: true }] }\n");
+  const model::Schema live = s.open(dialect::OpenMode::ReadOnly)->introspect();
+  REQUIRE(live.tables.size() == 2);
+  CHECK(live.tables[1].columns.size() == 2);
+  CHECK(reconcile(*s.dialect, live, s.desired).statements.empty());
+}
+
 TEST_CASE("stored CREATE INDEX statements give expressions and predicates", "[sqlite]") {
   const ParsedIndex i = parse_create_index(
       "CREATE UNIQUE INDEX ix ON t (lower(name) COLLATE NOCASE DESC, \"a b\", c + 1) WHERE c > 0 AND (d IS NULL);");

@@ -266,6 +266,7 @@ ParsedTable parse_create_table(const std::string& sql) {
   Cursor c(sql);
   ParsedTable table;
   skip_create_prefix(c, "TABLE");
+  if (c.peek().is_word("AS")) return table;  // CREATE TABLE ... AS SELECT: columns only, no constraints
   c.expect_punct("(");
   bool in_constraints = false;
   while (true) {
