@@ -1,6 +1,7 @@
 #include "strata/diff/differ.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace strata::diff {
@@ -16,14 +17,16 @@ class Differ {
 
   DiffResult run(const model::Schema& current_in, const model::Schema& desired) {
     model::Schema current = current_in;
+    for (std::size_t i = 0; i < current.tables.size(); ++i) current_tables_[cmp_.name_key(current.tables[i].name)] = i;
+    for (std::size_t i = 0; i < desired.tables.size(); ++i) desired_tables_[cmp_.name_key(desired.tables[i].name)] = i;
     std::set<const Table*> matched_desired;
     std::vector<bool> current_matched(current.tables.size(), false);
 
     // Tables: by name, then by renamed_from hint.
     for (const Table& want : desired.tables) {
-      int index = find_table(current, want.name);
-      if (index < 0 && want.renamed_from && !find_desired(desired, *want.renamed_from)) {
-        index = find_table(current, *want.renamed_from);
+      int index = find_table(current_tables_, want.name);
+      if (index < 0 && want.renamed_from && find_table(desired_tables_, *want.renamed_from) < 0) {
+        index = find_table(current_tables_, *want.renamed_from);
         if (index >= 0 && !current_matched[static_cast<std::size_t>(index)]) {
           const std::string old_name = current.tables[static_cast<std::size_t>(index)].name;
           result_.changes.push_back(RenameTable{old_name, want.name});
@@ -53,12 +56,12 @@ class Differ {
   }
 
  private:
-  int find_table(const model::Schema& schema, const std::string& name) const {
-    for (std::size_t i = 0; i < schema.tables.size(); ++i)
-      if (cmp_.names_equal(schema.tables[i].name, name)) return static_cast<int>(i);
-    return -1;
+  // Position of a table by the engine's form of its name (the current side's positions
+  // stay valid through renames, which change names but not positions), or -1.
+  int find_table(const std::map<std::string, std::size_t>& positions, const std::string& name) const {
+    auto it = positions.find(cmp_.name_key(name));
+    return it == positions.end() ? -1 : static_cast<int>(it->second);
   }
-  bool find_desired(const model::Schema& schema, const std::string& name) const { return find_table(schema, name) >= 0; }
 
   bool same_names(const std::vector<std::string>& a, const std::vector<std::string>& b) const {
     if (a.size() != b.size()) return false;
@@ -279,6 +282,8 @@ class Differ {
 
   const Comparator& cmp_;
   DiffResult result_;
+  std::map<std::string, std::size_t> current_tables_;
+  std::map<std::string, std::size_t> desired_tables_;
 };
 
 }  // namespace

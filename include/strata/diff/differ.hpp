@@ -17,7 +17,9 @@ namespace strata::diff {
 class Comparator {
  public:
   virtual ~Comparator() = default;
-  virtual bool names_equal(const std::string& a, const std::string& b) const = 0;
+  // The form under which the engine identifies a name (SQLite: ASCII lowercase).
+  virtual std::string name_key(const std::string& name) const = 0;
+  bool names_equal(const std::string& a, const std::string& b) const { return name_key(a) == name_key(b); }
   // Types as each side declares them (the desired side after engine normalization).
   virtual bool types_equal(const std::string& a, const std::string& b) const = 0;
   // SQL fragments: defaults, checks, predicates, generated columns, view and trigger bodies.

@@ -221,7 +221,7 @@ model::Schema SqliteDialect::normalize(const model::Schema& desired, Diagnostics
 
 std::vector<Statement> SqliteDialect::render(const plan::Plan& plan) const { return render_plan(plan); }
 
-bool SqliteDialect::names_equal(const std::string& a, const std::string& b) const { return iequals(a, b); }
+std::string SqliteDialect::name_key(const std::string& name) const { return model::to_lower(name); }
 
 bool SqliteDialect::types_equal(const std::string& a, const std::string& b) const {
   return canonical_sql(a) == canonical_sql(b);
