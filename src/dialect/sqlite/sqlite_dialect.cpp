@@ -54,7 +54,11 @@ class SqliteDatabase final : public Database {
       for (const Statement& s : statements)
         if (s.phase == phase) connection_->exec(s.sql);
     };
-    run_phase(Phase::BeforeTransaction);
+    try {
+      run_phase(Phase::BeforeTransaction);
+    } catch (const std::runtime_error& e) {
+      throw Error(ExitCode::MigrationFailed, std::string("a statement before the transaction failed, nothing was changed: ") + e.what());
+    }
     std::size_t number = 0;
     const Statement* current = nullptr;
     try {
@@ -85,7 +89,11 @@ class SqliteDatabase final : public Database {
       if (current) message += "\n  " + current->sql;
       throw Error(ExitCode::MigrationFailed, message);
     }
-    run_phase(Phase::AfterTransaction);
+    try {
+      run_phase(Phase::AfterTransaction);
+    } catch (const std::runtime_error& e) {
+      throw Error(ExitCode::MigrationFailed, std::string("the changes were committed, but a statement after the transaction failed: ") + e.what());
+    }
   }
 
   bool exists() const override { return exists_; }
