@@ -84,8 +84,10 @@ void check_default(const model::Table& table, const model::Column& column, Diagn
                                        quoted(d.literal.text) + "; use default_sql for an expression");
       break;
     case K::Boolean:
-      if (d.literal.kind != model::Literal::Kind::Boolean)
-        diagnostics.error(d.where, what + " must be true or false for type boolean, not " + quoted(d.literal.text));
+      // 0 and 1 are how SQLite and MySQL spell booleans; existing databases are full of them.
+      if (d.literal.kind != model::Literal::Kind::Boolean &&
+          !(d.literal.kind == model::Literal::Kind::Number && (d.literal.text == "0" || d.literal.text == "1")))
+        diagnostics.error(d.where, what + " must be true or false (or 0 or 1) for type boolean, not " + quoted(d.literal.text));
       break;
     case K::Varchar:
     case K::Char:

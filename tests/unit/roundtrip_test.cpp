@@ -57,3 +57,30 @@ TEST_CASE("examples round-trip through inspect in YAML and TOML", "[roundtrip][e
   }
   CHECK(checked >= 8);
 }
+
+TEST_CASE("databases made by other tools inspect to documents that plan to nothing", "[roundtrip]") {
+  namespace fs = std::filesystem;
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(testing::source_path("tests/fixtures"))) {
+    if (entry.path().extension() != ".sql") continue;
+    INFO(entry.path().string());
+    testing::TempDir dir;
+    const std::string db = dir.file("app.db");
+    REQUIRE(std::system(("sqlite3 -bail '" + db + "' < '" + entry.path().string() + "'").c_str()) == 0);
+    const auto url = config::parse_database_url("sqlite:///" + db);
+    const dialect::Dialect& d = dialect::dialect_for(url);
+    auto database = d.open(url, dialect::OpenMode::ReadOnly);
+    const model::Schema live = database->introspect();
+    const std::string document = emit::write_document(live, load::Format::Yaml);
+    INFO(document);
+    dir.write("schema.yaml", document);
+    Diagnostics warnings;
+    const model::Schema desired = load_desired(dir.file("schema.yaml"), d, warnings);
+    const std::string plan = to_sql_script(reconcile(d, live, desired).statements);
+    INFO(plan);
+    CHECK(plan.empty());
+    CHECK(build_and_inspect(desired, dir.file("fresh.db"), load::Format::Yaml) == document);
+    ++checked;
+  }
+  CHECK(checked >= 3);
+}

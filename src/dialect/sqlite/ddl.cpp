@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "dialect/sqlite/lexer.hpp"
 #include "strata/model/types.hpp"
 
 namespace strata::dialect::sqlite {
@@ -85,6 +86,13 @@ std::string quote_string(const std::string& value) {
 }
 
 std::string declared_type(const std::string& type, bool strict_table) {
+  const std::string mapped = mapped_type(type, strict_table);
+  // A type SQLite would store the same way keeps the spelling it was written
+  // with, so that "varchar(200)" inspected from a database is recreated as is.
+  return canonical_sql(mapped) == canonical_sql(type) ? type : mapped;
+}
+
+std::string mapped_type(const std::string& type, bool strict_table) {
   auto portable = model::parse_portable_type(type);
   if (!portable) return type;
   using K = model::PortableKind;

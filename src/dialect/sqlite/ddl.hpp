@@ -16,6 +16,8 @@ std::string quote_string(const std::string& value);
 // The declared type for a column: portable names mapped (STRICT tables get
 // the storage classes STRICT allows), anything else verbatim.
 std::string declared_type(const std::string& type, bool strict_table);
+// The portable-name mapping alone, always in SQLite's spelling.
+std::string mapped_type(const std::string& type, bool strict_table);
 
 std::string literal_sql(const model::Literal& literal);
 std::string default_sql(const model::Default& value);
