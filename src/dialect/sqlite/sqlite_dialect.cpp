@@ -194,9 +194,11 @@ model::Schema SqliteDialect::normalize(const model::Schema& desired, Diagnostics
   diff::DiffResult creation = diff::diff_schemas({}, desired, *this);
   plan::Plan plan = plan::order_changes(std::move(creation.changes), {}, desired);
   for (const diff::Change& change : plan.changes) {
+    // Rendered one change at a time, so an engine error names its object. The
+    // plan carries only what rendering that change looks up (a view's definition).
     plan::Plan one;
     one.changes = {change};
-    one.desired = desired;
+    if (auto* v = std::get_if<diff::CreateView>(&change)) one.desired.views = {v->view};
     SourceLocation where;
     std::string what;
     if (auto* c = std::get_if<diff::CreateTable>(&change)) where = c->table.where, what = "table " + quoted(c->table.name);
