@@ -16,7 +16,7 @@ config::Settings resolve(const GlobalOptions& global) {
 
 int main(int argc, char** argv) {
   using namespace strata;
-  CLI::App app{"strata: declare the schema you want; strata plans and applies the SQL that gets you there"};
+  CLI::App app{"strata: declare the schema you want; strata plans the SQL that gets your database there"};
   app.set_version_flag("--version", std::string("strata ") + STRATA_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
