@@ -8,6 +8,9 @@
 #include <functional>
 
 #include "strata/config/settings.hpp"
+#include "strata/dialect/dialect.hpp"
+#include "strata/migrate/executor.hpp"
+#include "strata/files.hpp"
 
 namespace strata::cli {
 
@@ -23,12 +26,27 @@ using Runner = std::function<int()>;
 void setup_plan(CLI::App& app, const GlobalOptions& global, Runner& runner);
 void setup_inspect(CLI::App& app, const GlobalOptions& global, Runner& runner);
 void setup_init(CLI::App& app, const GlobalOptions& global, Runner& runner);
+void setup_revision(CLI::App& app, const GlobalOptions& global, Runner& runner);
+void setup_apply(CLI::App& app, const GlobalOptions& global, Runner& runner);
+void setup_rollback(CLI::App& app, const GlobalOptions& global, Runner& runner);
+void setup_stamp(CLI::App& app, const GlobalOptions& global, Runner& runner);
+void setup_status(CLI::App& app, const GlobalOptions& global, Runner& runner);
+void setup_history(CLI::App& app, const GlobalOptions& global, Runner& runner);
+void setup_check(CLI::App& app, const GlobalOptions& global, Runner& runner);
+void setup_hash(CLI::App& app, const GlobalOptions& global, Runner& runner);
 
 // Resolved settings for a verb, from flags, environment and strata.toml.
 config::Settings resolve(const GlobalOptions& global);
 
-// Writes content to path through a temporary file and a rename, so a reader
-// never sees a half-written file. Throws strata::Error on failure.
-void write_file_atomically(const std::string& path, const std::string& content);
+// The settings with the database URL parsed and its dialect found.
+struct Target {
+  config::Settings settings;
+  config::DatabaseUrl url;
+  const dialect::Dialect* dialect = nullptr;
+};
+Target resolve_target(const GlobalOptions& global);
+
+// The --ignore-sum / --allow-* flags on a verb that runs migrations.
+void add_allowance_flags(CLI::App& command, migrate::Allowances& allowances);
 
 }  // namespace strata::cli

@@ -4,12 +4,29 @@
 
 #include "cli/command.hpp"
 #include "strata/config/url.hpp"
+#include "strata/dialect/dialect.hpp"
 #include "strata/diagnostics.hpp"
 
 namespace strata::cli {
 
 config::Settings resolve(const GlobalOptions& global) {
   return config::resolve_settings(global.settings, config::process_environment());
+}
+
+Target resolve_target(const GlobalOptions& global) {
+  Target target;
+  target.settings = resolve(global);
+  target.url = config::parse_database_url(target.settings.url);
+  target.dialect = &dialect::dialect_for(target.url);
+  return target;
+}
+
+void add_allowance_flags(CLI::App& command, migrate::Allowances& allowances) {
+  command.add_flag("--ignore-sum", allowances.ignore_sum, "run although strata.sum does not match the files");
+  command.add_flag("--allow-edited", allowances.allow_edited, "run although an applied migration file was edited");
+  command.add_flag("--allow-missing", allowances.allow_missing, "run although an applied migration has no file");
+  command.add_flag("--allow-out-of-order", allowances.allow_out_of_order,
+                   "apply a pending migration older than the newest applied one");
 }
 
 }  // namespace strata::cli
@@ -34,6 +51,14 @@ int main(int argc, char** argv) {
   cli::setup_plan(app, global, runner);
   cli::setup_inspect(app, global, runner);
   cli::setup_init(app, global, runner);
+  cli::setup_revision(app, global, runner);
+  cli::setup_apply(app, global, runner);
+  cli::setup_rollback(app, global, runner);
+  cli::setup_stamp(app, global, runner);
+  cli::setup_status(app, global, runner);
+  cli::setup_history(app, global, runner);
+  cli::setup_check(app, global, runner);
+  cli::setup_hash(app, global, runner);
 
   try {
     app.parse(argc, argv);

@@ -12,6 +12,7 @@
 #include "dialect/sqlite/connection.hpp"
 #include "strata/config/url.hpp"
 #include "strata/dialect/dialect.hpp"
+#include "strata/diff/reverse.hpp"
 #include "strata/load/loader.hpp"
 #include "strata/reconcile.hpp"
 #include "test_support.hpp"
@@ -165,21 +166,6 @@ void check_rows_survive(const Snapshot& before, const Snapshot& after, const Ren
   }
 }
 
-// The original schema as a target, with the forward hints turned around.
-model::Schema reverse_target(model::Schema original, const model::Schema& desired) {
-  for (const model::Table& t : desired.tables) {
-    const std::string before = t.renamed_from.value_or(t.name);
-    model::Table* target = original.find_table(before);
-    if (!target) continue;
-    if (t.renamed_from) target->renamed_from = t.name;
-    for (const model::Column& c : t.columns) {
-      if (!c.renamed_from) continue;
-      if (model::Column* col = target->find_column(*c.renamed_from)) col->renamed_from = c.name;
-    }
-  }
-  return original;
-}
-
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // up_contains ignores ASCII case: SQLite reads keywords, identifiers and type
@@ -262,7 +248,7 @@ void run_case(const Case& c) {
   }
 
   // Phase 3: reverse.
-  const model::Schema target = reverse_target(original, document);
+  const model::Schema target = diff::with_reverse_hints(original, document);
   Reconciliation reverse = reconcile(dialect, after_forward, target);
   const std::string down = to_sql_script(reverse.statements);
   INFO("reverse SQL:\n" << down);

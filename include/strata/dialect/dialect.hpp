@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,40 @@ enum class OpenMode {
   ReadWrite,  // apply
 };
 
+// One row of the version table (strata_schema_versions).
+struct AppliedVersion {
+  std::string version;
+  std::string name;
+  std::string checksum;
+  std::string applied_at;  // ISO 8601, UTC
+  long long duration_ms = 0;
+};
+
+// One migration's statements to run in one direction, with what to record.
+struct MigrationRun {
+  enum class Direction { Up, Down };
+  Direction direction = Direction::Up;
+  std::string version;
+  std::string name;
+  std::string checksum;
+  std::vector<std::string> statements;
+  bool transactional = true;
+};
+
+// A statement of a migration failed; the migration was rolled back (when it
+// ran in a transaction). statement is the 0-based position in
+// MigrationRun::statements, or npos for strata's own checks after them.
+class StatementFailed : public std::runtime_error {
+ public:
+  StatementFailed(std::size_t statement, const std::string& database_message)
+      : std::runtime_error(database_message), statement_(statement) {}
+  std::size_t statement() const { return statement_; }
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+ private:
+  std::size_t statement_;
+};
+
 // A live connection. Not thread-safe.
 class Database {
  public:
@@ -35,6 +70,19 @@ class Database {
   virtual void execute(const std::vector<Statement>& statements) = 0;
   // False when a read-only open found no database (it is then treated as empty).
   virtual bool exists() const = 0;
+
+  // The version table's rows in version order; empty when there is no table yet.
+  virtual std::vector<AppliedVersion> applied_versions() = 0;
+  // Runs one migration and records it (up: adds its row; down: removes it) in
+  // the same transaction, holding the database's write lock so that
+  // concurrent appliers never run a migration twice. Returns false, running
+  // nothing, when the version table already says it is done (another process
+  // got there first). Throws StatementFailed.
+  virtual bool run_migration(const MigrationRun& run) = 0;
+  // Replaces the version table's rows, running nothing (stamp).
+  virtual void set_versions(const std::vector<AppliedVersion>& versions) = 0;
+  // How long to wait for another process's lock before failing.
+  virtual void set_lock_timeout(int milliseconds) = 0;
 };
 
 class Dialect : public diff::Comparator {
@@ -50,6 +98,9 @@ class Dialect : public diff::Comparator {
   virtual model::Schema normalize(const model::Schema& desired, Diagnostics& diagnostics) const = 0;
   // Statements that carry out an ordered plan.
   virtual std::vector<Statement> render(const plan::Plan& plan) const = 0;
+  // A disposable database of the same engine to replay migrations into
+  // (SQLite: in memory). Dropped when the returned object is destroyed.
+  virtual std::unique_ptr<Database> open_scratch(const config::DatabaseUrl& target) const = 0;
 };
 
 // The dialect for a URL's scheme; throws strata::Error (invalid input) for

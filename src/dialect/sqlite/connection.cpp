@@ -27,10 +27,16 @@ void Connection::exec(const std::string& sql) {
   }
 }
 
-std::vector<Connection::Row> Connection::query(const std::string& sql) {
+std::vector<Connection::Row> Connection::query(const std::string& sql,
+                                               const std::vector<std::optional<std::string>>& params) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
     throw std::runtime_error(sqlite3_errmsg(db_));
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const int index = static_cast<int>(i) + 1;
+    if (params[i]) sqlite3_bind_text(stmt, index, params[i]->c_str(), static_cast<int>(params[i]->size()), SQLITE_TRANSIENT);
+    else sqlite3_bind_null(stmt, index);
+  }
   std::vector<Row> rows;
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -64,5 +70,7 @@ std::optional<std::string> Connection::prepare_error(const std::string& sql) {
 }
 
 bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+void Connection::set_busy_timeout(int milliseconds) { sqlite3_busy_timeout(db_, milliseconds); }
 
 }  // namespace strata::dialect::sqlite

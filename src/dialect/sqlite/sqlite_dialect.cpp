@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "dialect/sqlite/connection.hpp"
+#include "dialect/sqlite/database.hpp"
 #include "dialect/sqlite/ddl.hpp"
 #include "dialect/sqlite/introspector.hpp"
 #include "dialect/sqlite/lexer.hpp"
@@ -17,92 +18,6 @@ namespace {
 using model::iequals;
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
-
-class SqliteDatabase final : public Database {
- public:
-  SqliteDatabase(const config::DatabaseUrl& url, OpenMode mode) : label_(url.memory ? ":memory:" : url.path) {
-    const std::string path = url.memory ? ":memory:" : url.path;
-    int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    if (url.memory) flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY;
-    std::error_code ec;
-    if (!url.memory && mode == OpenMode::ReadOnly && !std::filesystem::exists(path, ec)) {
-      exists_ = false;
-      return;
-    }
-    try {
-      connection_ = std::make_unique<Connection>(path, flags);
-      connection_->query("SELECT count(*) FROM sqlite_schema");
-    } catch (const std::runtime_error& e) {
-      throw Error(ExitCode::Connection, "cannot open SQLite database \"" + label_ + "\": " + e.what() +
-                                            "; check the path in the URL and that the file is an SQLite database");
-    }
-  }
-
-  model::Schema introspect() override {
-    if (!connection_) return {};
-    try {
-      return sqlite::introspect(*connection_);
-    } catch (const std::runtime_error& e) {
-      throw Error(ExitCode::Connection, "cannot read the schema of \"" + label_ + "\": " + e.what());
-    }
-  }
-
-  void execute(const std::vector<Statement>& statements) override {
-    if (!connection_) throw Error(ExitCode::Connection, "database \"" + label_ + "\" is not open for writing");
-    using Phase = Statement::Phase;
-    auto run_phase = [&](Phase phase) {
-      for (const Statement& s : statements)
-        if (s.phase == phase) connection_->exec(s.sql);
-    };
-    try {
-      run_phase(Phase::BeforeTransaction);
-    } catch (const std::runtime_error& e) {
-      throw Error(ExitCode::MigrationFailed, std::string("a statement before the transaction failed, nothing was changed: ") + e.what());
-    }
-    std::size_t number = 0;
-    const Statement* current = nullptr;
-    try {
-      connection_->exec("BEGIN IMMEDIATE");
-      for (const Statement& s : statements) {
-        if (s.phase != Phase::InTransaction) continue;
-        ++number;
-        current = &s;
-        if (s.must_return_no_rows) {
-          auto rows = connection_->query(s.sql);
-          if (!rows.empty()) {
-            std::string first;
-            for (const auto& v : rows.front()) first += (first.empty() ? "" : ", ") + v.value_or("NULL");
-            throw std::runtime_error(std::to_string(rows.size()) + " row(s) violate it, the first: " + first);
-          }
-        } else {
-          connection_->exec(s.sql);
-        }
-      }
-      connection_->exec("COMMIT");
-    } catch (const std::runtime_error& e) {
-      if (connection_->in_transaction()) connection_->exec("ROLLBACK");
-      try {
-        run_phase(Phase::AfterTransaction);
-      } catch (const std::runtime_error&) {
-      }
-      std::string message = "statement " + std::to_string(number) + " failed and everything was rolled back: " + e.what();
-      if (current) message += "\n  " + current->sql;
-      throw Error(ExitCode::MigrationFailed, message);
-    }
-    try {
-      run_phase(Phase::AfterTransaction);
-    } catch (const std::runtime_error& e) {
-      throw Error(ExitCode::MigrationFailed, std::string("the changes were committed, but a statement after the transaction failed: ") + e.what());
-    }
-  }
-
-  bool exists() const override { return exists_; }
-
- private:
-  std::string label_;
-  bool exists_ = true;
-  std::unique_ptr<Connection> connection_;
-};
 
 // Copies what only the document knows (hints, locations, generated index
 // names) onto the schema read back from the engine.
@@ -142,6 +57,14 @@ void carry_document_details(const model::Schema& document, model::Schema& normal
 
 std::unique_ptr<Database> SqliteDialect::open(const config::DatabaseUrl& url, OpenMode mode) const {
   return std::make_unique<SqliteDatabase>(url, mode);
+}
+
+std::unique_ptr<Database> SqliteDialect::open_scratch(const config::DatabaseUrl&) const {
+  config::DatabaseUrl memory;
+  memory.original = "sqlite://:memory:";
+  memory.scheme = "sqlite";
+  memory.memory = true;
+  return std::make_unique<SqliteDatabase>(memory, OpenMode::ReadWrite);
 }
 
 void SqliteDialect::validate(const model::Schema& desired, Diagnostics& diagnostics) const {

@@ -13,6 +13,7 @@ class SqliteDialect final : public Dialect {
   void validate(const model::Schema& desired, Diagnostics& diagnostics) const override;
   model::Schema normalize(const model::Schema& desired, Diagnostics& diagnostics) const override;
   std::vector<Statement> render(const plan::Plan& plan) const override;
+  std::unique_ptr<Database> open_scratch(const config::DatabaseUrl& target) const override;
 
   std::string name_key(const std::string& name) const override;
   bool types_equal(const std::string& a, const std::string& b) const override;

@@ -1,12 +1,14 @@
+#include "strata/files.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
-#include "cli/command.hpp"
 #include "strata/diagnostics.hpp"
 
-namespace strata::cli {
+namespace strata {
 
 void write_file_atomically(const std::string& path, const std::string& content) {
   namespace fs = std::filesystem;
@@ -27,4 +29,12 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   }
 }
 
-}  // namespace strata::cli
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+}  // namespace strata

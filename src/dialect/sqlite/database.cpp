@@ -1,0 +1,233 @@
+#include "dialect/sqlite/database.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <stdexcept>
+
+#include "dialect/sqlite/introspector.hpp"
+
+namespace strata::dialect::sqlite {
+
+namespace {
+
+// The version table, created on first use.
+constexpr const char* kCreateVersionTable =
+    "CREATE TABLE IF NOT EXISTS strata_schema_versions (\n"
+    "  version TEXT NOT NULL PRIMARY KEY,\n"
+    "  name TEXT NOT NULL,\n"
+    "  checksum TEXT NOT NULL,\n"
+    "  applied_at TEXT NOT NULL,\n"
+    "  duration_ms INTEGER NOT NULL\n"
+    ")";
+
+constexpr const char* kSelectVersions =
+    "SELECT version, name, checksum, applied_at, duration_ms FROM strata_schema_versions "
+    "ORDER BY length(version), version";
+
+constexpr const char* kInsertVersion =
+    "INSERT INTO strata_schema_versions (version, name, checksum, applied_at, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+// Restores the connection's foreign_keys setting when a migration ends.
+class ForeignKeysOff {
+ public:
+  explicit ForeignKeysOff(Connection& c) : connection_(c) {
+    was_on_ = connection_.query("PRAGMA foreign_keys").at(0).at(0) == std::string("1");
+    connection_.exec("PRAGMA foreign_keys = OFF");
+  }
+  ~ForeignKeysOff() {
+    try {
+      if (was_on_) connection_.exec("PRAGMA foreign_keys = ON");
+    } catch (const std::runtime_error&) {
+    }
+  }
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+ private:
+  Connection& connection_;
+  bool was_on_ = false;
+};
+
+}  // namespace
+
+SqliteDatabase::SqliteDatabase(const config::DatabaseUrl& url, OpenMode mode) : label_(url.memory ? ":memory:" : url.path) {
+    const std::string path = url.memory ? ":memory:" : url.path;
+    int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (url.memory) flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY;
+    std::error_code ec;
+    if (!url.memory && mode == OpenMode::ReadOnly && !std::filesystem::exists(path, ec)) {
+      exists_ = false;
+      return;
+    }
+    try {
+      connection_ = std::make_unique<Connection>(path, flags);
+      connection_->query("SELECT count(*) FROM sqlite_schema");
+    } catch (const std::runtime_error& e) {
+      throw Error(ExitCode::Connection, "cannot open SQLite database \"" + label_ + "\": " + e.what() +
+                                            "; check the path in the URL and that the file is an SQLite database");
+    }
+  }
+
+model::Schema SqliteDatabase::introspect() {
+    if (!connection_) return {};
+    try {
+      return sqlite::introspect(*connection_);
+    } catch (const std::runtime_error& e) {
+      throw Error(ExitCode::Connection, "cannot read the schema of \"" + label_ + "\": " + e.what());
+    }
+  }
+
+void SqliteDatabase::execute(const std::vector<Statement>& statements) {
+    if (!connection_) throw Error(ExitCode::Connection, "database \"" + label_ + "\" is not open for writing");
+    using Phase = Statement::Phase;
+    auto run_phase = [&](Phase phase) {
+      for (const Statement& s : statements)
+        if (s.phase == phase) connection_->exec(s.sql);
+    };
+    try {
+      run_phase(Phase::BeforeTransaction);
+    } catch (const std::runtime_error& e) {
+      throw Error(ExitCode::MigrationFailed, std::string("a statement before the transaction failed, nothing was changed: ") + e.what());
+    }
+    std::size_t number = 0;
+    const Statement* current = nullptr;
+    try {
+      connection_->exec("BEGIN IMMEDIATE");
+      for (const Statement& s : statements) {
+        if (s.phase != Phase::InTransaction) continue;
+        ++number;
+        current = &s;
+        if (s.must_return_no_rows) {
+          auto rows = connection_->query(s.sql);
+          if (!rows.empty()) {
+            std::string first;
+            for (const auto& v : rows.front()) first += (first.empty() ? "" : ", ") + v.value_or("NULL");
+            throw std::runtime_error(std::to_string(rows.size()) + " row(s) violate it, the first: " + first);
+          }
+        } else {
+          connection_->exec(s.sql);
+        }
+      }
+      connection_->exec("COMMIT");
+    } catch (const std::runtime_error& e) {
+      if (connection_->in_transaction()) connection_->exec("ROLLBACK");
+      try {
+        run_phase(Phase::AfterTransaction);
+      } catch (const std::runtime_error&) {
+      }
+      std::string message = "statement " + std::to_string(number) + " failed and everything was rolled back: " + e.what();
+      if (current) message += "\n  " + current->sql;
+      throw Error(ExitCode::MigrationFailed, message);
+    }
+    try {
+      run_phase(Phase::AfterTransaction);
+    } catch (const std::runtime_error& e) {
+      throw Error(ExitCode::MigrationFailed, std::string("the changes were committed, but a statement after the transaction failed: ") + e.what());
+    }
+  }
+
+
+void SqliteDatabase::ensure_version_table() { connection_->exec(kCreateVersionTable); }
+
+bool SqliteDatabase::version_recorded(const std::string& version) {
+  return !connection_->query("SELECT 1 FROM strata_schema_versions WHERE version = ?1", {version}).empty();
+}
+
+std::vector<AppliedVersion> SqliteDatabase::applied_versions() {
+  if (!connection_) return {};
+  if (connection_->query("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'strata_schema_versions'").empty())
+    return {};
+  std::vector<AppliedVersion> out;
+  try {
+    for (const auto& row : connection_->query(kSelectVersions)) {
+      AppliedVersion v;
+      v.version = row[0].value_or("");
+      v.name = row[1].value_or("");
+      v.checksum = row[2].value_or("");
+      v.applied_at = row[3].value_or("");
+      v.duration_ms = std::stoll(row[4].value_or("0"));
+      out.push_back(std::move(v));
+    }
+  } catch (const std::exception& e) {
+    throw Error(ExitCode::Connection, "cannot read the version table of \"" + label_ + "\": " + e.what());
+  }
+  return out;
+}
+
+bool SqliteDatabase::run_migration(const MigrationRun& run) {
+  if (!connection_) throw Error(ExitCode::Connection, "database \"" + label_ + "\" is not open for writing");
+  // Rebuilds need foreign keys off, which SQLite only allows outside a
+  // transaction; foreign_key_check below verifies them before commit instead.
+  ForeignKeysOff foreign_keys(*connection_);
+  const bool up = run.direction == MigrationRun::Direction::Up;
+  const auto started = std::chrono::steady_clock::now();
+  std::size_t current = StatementFailed::npos;
+  try {
+    if (run.transactional) connection_->exec("BEGIN IMMEDIATE");
+    ensure_version_table();
+    if (version_recorded(run.version) == up) {
+      if (run.transactional) connection_->exec("ROLLBACK");
+      return false;
+    }
+    for (std::size_t i = 0; i < run.statements.size(); ++i) {
+      current = i;
+      connection_->exec(run.statements[i]);
+    }
+    current = StatementFailed::npos;
+    auto violations = connection_->query("PRAGMA foreign_key_check");
+    if (!violations.empty()) {
+      throw std::runtime_error("foreign key check failed: " + std::to_string(violations.size()) +
+                               " row(s) violate a foreign key, the first in table " +
+                               violations.front()[0].value_or("?") + " (rowid " + violations.front()[1].value_or("?") + ")");
+    }
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (up) {
+      connection_->query(kInsertVersion, {run.version, run.name, run.checksum, utc_now(), std::to_string(elapsed.count())});
+    } else {
+      connection_->query("DELETE FROM strata_schema_versions WHERE version = ?1", {run.version});
+    }
+    if (run.transactional) connection_->exec("COMMIT");
+  } catch (const std::runtime_error& e) {
+    if (connection_->in_transaction()) {
+      try {
+        connection_->exec("ROLLBACK");
+      } catch (const std::runtime_error&) {
+      }
+    }
+    throw StatementFailed(current, e.what());
+  }
+  return true;
+}
+
+void SqliteDatabase::set_versions(const std::vector<AppliedVersion>& versions) {
+  if (!connection_) throw Error(ExitCode::Connection, "database \"" + label_ + "\" is not open for writing");
+  try {
+    connection_->exec("BEGIN IMMEDIATE");
+    ensure_version_table();
+    connection_->exec("DELETE FROM strata_schema_versions");
+    for (const AppliedVersion& v : versions) {
+      connection_->query(kInsertVersion, {v.version, v.name, v.checksum, v.applied_at.empty() ? utc_now() : v.applied_at,
+                                          std::to_string(v.duration_ms)});
+    }
+    connection_->exec("COMMIT");
+  } catch (const std::runtime_error& e) {
+    if (connection_->in_transaction()) connection_->exec("ROLLBACK");
+    throw Error(ExitCode::Connection, "cannot write the version table of \"" + label_ + "\": " + e.what());
+  }
+}
+
+void SqliteDatabase::set_lock_timeout(int milliseconds) {
+  if (connection_) connection_->set_busy_timeout(milliseconds);
+}
+
+}  // namespace strata::dialect::sqlite

@@ -1,0 +1,34 @@
+// A live SQLite database: introspection, plan execution and the version
+// table (strata_schema_versions). Migrations run under SQLite's own write
+// lock (BEGIN IMMEDIATE), which the engine releases if the process dies, so
+// concurrent appliers queue instead of running a migration twice.
+#pragma once
+
+#include <memory>
+
+#include "dialect/sqlite/connection.hpp"
+#include "strata/dialect/dialect.hpp"
+
+namespace strata::dialect::sqlite {
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(const config::DatabaseUrl& url, OpenMode mode);
+  model::Schema introspect() override;
+  void execute(const std::vector<Statement>& statements) override;
+  bool exists() const override { return exists_; }
+  std::vector<AppliedVersion> applied_versions() override;
+  bool run_migration(const MigrationRun& run) override;
+  void set_versions(const std::vector<AppliedVersion>& versions) override;
+  void set_lock_timeout(int milliseconds) override;
+
+ private:
+  void ensure_version_table();
+  bool version_recorded(const std::string& version);
+
+  std::string label_;
+  bool exists_ = true;
+  std::unique_ptr<Connection> connection_;
+};
+
+}  // namespace strata::dialect::sqlite

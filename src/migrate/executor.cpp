@@ -1,0 +1,227 @@
+#include "strata/migrate/executor.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <ostream>
+
+namespace strata::migrate {
+
+namespace {
+
+std::string file_name(const Migration& m) { return std::filesystem::path(m.file).filename().string(); }
+
+dialect::MigrationRun make_run(const Migration& m, dialect::MigrationRun::Direction direction) {
+  dialect::MigrationRun run;
+  run.direction = direction;
+  run.version = m.version;
+  run.name = m.name;
+  run.checksum = m.checksum;
+  run.transactional = m.transactional;
+  for (const ScriptStatement& s : direction == dialect::MigrationRun::Direction::Up ? m.up : m.down)
+    run.statements.push_back(s.sql);
+  return run;
+}
+
+// Runs one migration; a failure becomes an Error naming file, line and statement.
+bool run_one(dialect::Database& database, const Migration& m, dialect::MigrationRun::Direction direction,
+             const std::string& recorded_before) {
+  const auto& statements = direction == dialect::MigrationRun::Direction::Up ? m.up : m.down;
+  try {
+    return database.run_migration(make_run(m, direction));
+  } catch (const dialect::StatementFailed& e) {
+    std::string message = "migration " + file_name(m) + " failed";
+    if (e.statement() < statements.size()) {
+      const ScriptStatement& s = statements[e.statement()];
+      message = m.file + ":" + std::to_string(s.line) + ": error: migration " + file_name(m) + " (" +
+                (direction == dialect::MigrationRun::Direction::Up ? "up" : "down") + "), statement " +
+                std::to_string(e.statement() + 1) + " failed: " + e.what() + "\n  " + s.sql;
+    } else {
+      message += ": " + std::string(e.what());
+    }
+    message += m.transactional ? "\nthe migration was rolled back; the recorded version is still " +
+                                     (recorded_before.empty() ? std::string("none (base)") : recorded_before)
+                               : "\nthis migration runs without a transaction (-- strata:no-transaction): "
+                                 "statements before the failing one stay applied; check the database";
+    throw Error(ExitCode::MigrationFailed, message);
+  }
+}
+
+std::string seconds(std::chrono::steady_clock::duration d) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  return std::to_string(ms) + " ms";
+}
+
+void print_sql(std::ostream& out, const Migration& m, dialect::MigrationRun::Direction direction) {
+  const bool up = direction == dialect::MigrationRun::Direction::Up;
+  out << "-- " << file_name(m) << " (" << (up ? "up" : "down") << ")\n";
+  for (const ScriptStatement& s : up ? m.up : m.down) out << s.sql << ";\n";
+}
+
+}  // namespace
+
+Directory open_directory(const std::string& path) {
+  Diagnostics diagnostics;
+  Directory directory = load_directory(path, diagnostics);
+  if (diagnostics.has_errors()) throw InvalidDocument(std::move(diagnostics));
+  return directory;
+}
+
+void require_integrity(const Directory& directory, const MigrationState& state, const Allowances& allowances) {
+  std::vector<std::string> problems;
+  if (!allowances.ignore_sum) {
+    for (const std::string& p : verify_sum(directory)) problems.push_back(p + " [--ignore-sum]");
+  }
+  if (!allowances.allow_edited) {
+    for (const auto& [applied, migration] : state.edited)
+      problems.push_back(file_name(*migration) + " was applied with checksum " + applied.checksum +
+                         " and has been edited since; write a new migration instead [--allow-edited]");
+  }
+  if (!allowances.allow_missing) {
+    for (const auto& v : state.missing)
+      problems.push_back("version " + v.version + " (" + v.name + ") is applied but its file is missing from " +
+                         directory.path + "; restore it [--allow-missing]");
+  }
+  if (!allowances.allow_out_of_order) {
+    for (const Migration* m : state.out_of_order)
+      problems.push_back(file_name(*m) + " is pending but older than the newest applied version " +
+                         state.current_version() + " (a branch merged late?); give it a newer version [--allow-out-of-order]");
+  }
+  if (problems.empty()) return;
+  std::string message = "refusing to run migrations:";
+  for (const std::string& p : problems) message += "\n  " + p;
+  message += "\nthe flag in brackets allows a problem once you have checked it";
+  throw Error(ExitCode::InvalidInput, message);
+}
+
+int apply_migrations(dialect::Database& database, const Directory& directory, const ApplyOptions& options,
+                     std::ostream& out, std::ostream& progress) {
+  if (options.to && !std::any_of(directory.migrations.begin(), directory.migrations.end(),
+                                 [&](const Migration& m) { return m.version == *options.to; }))
+    throw Error(ExitCode::InvalidInput, "--to " + *options.to + ": no migration has that version");
+  MigrationState state = compare_history(directory, database.applied_versions());
+  require_integrity(directory, state, options.allowances);
+
+  std::vector<const Migration*> todo;
+  for (const Migration* m : state.pending)
+    if (!options.to || !version_less(*options.to, m->version)) todo.push_back(m);
+  if (todo.empty()) {
+    progress << "up to date at " << (state.current_version().empty() ? "base" : state.current_version()) << "\n";
+    return 0;
+  }
+  if (options.dry_run) {
+    for (const Migration* m : todo) print_sql(out, *m, dialect::MigrationRun::Direction::Up);
+    return 0;
+  }
+  int applied = 0;
+  std::string recorded = state.current_version();
+  for (const Migration* m : todo) {
+    const auto started = std::chrono::steady_clock::now();
+    const bool ran = run_one(database, *m, dialect::MigrationRun::Direction::Up, recorded);
+    if (ran) {
+      ++applied;
+      recorded = m->version;
+      progress << "applied " << file_name(*m) << " in " << seconds(std::chrono::steady_clock::now() - started) << "\n";
+    } else {
+      progress << "skipped " << file_name(*m) << ": another process applied it\n";
+    }
+  }
+  progress << applied << " migration" << (applied == 1 ? "" : "s") << " applied, now at " << todo.back()->version << "\n";
+  return applied;
+}
+
+int rollback_migrations(dialect::Database& database, const Directory& directory, const RollbackOptions& options,
+                        std::ostream& out, std::ostream& progress) {
+  MigrationState state = compare_history(directory, database.applied_versions());
+  Allowances allowances = options.allowances;
+  allowances.allow_out_of_order = true;  // pending files do not matter to a rollback
+  require_integrity(directory, state, allowances);
+
+  std::vector<dialect::AppliedVersion> undo;
+  for (auto it = state.applied.rbegin(); it != state.applied.rend(); ++it) {
+    if (options.to) {
+      if (*options.to != "base" && !version_less(*options.to, it->version)) break;
+    } else if (static_cast<int>(undo.size()) >= options.steps) {
+      break;
+    }
+    undo.push_back(*it);
+  }
+  if (options.to && *options.to != "base" &&
+      std::none_of(state.applied.begin(), state.applied.end(), [&](const auto& v) { return v.version == *options.to; }))
+    throw Error(ExitCode::InvalidInput, "--to " + *options.to + ": that version is not applied");
+  if (undo.empty()) {
+    progress << "nothing to roll back\n";
+    return 0;
+  }
+  std::vector<const Migration*> migrations;
+  for (const auto& v : undo) {
+    auto it = std::find_if(directory.migrations.begin(), directory.migrations.end(),
+                           [&](const Migration& m) { return m.version == v.version; });
+    if (it == directory.migrations.end())
+      throw Error(ExitCode::InvalidInput, "cannot roll back version " + v.version + " (" + v.name +
+                                              "): its file is missing, so its down section is unknown");
+    if (it->down.empty())
+      throw Error(ExitCode::InvalidInput, it->file + ": the down section is empty, so " + file_name(*it) +
+                                              " cannot be rolled back; write its down SQL, or use strata stamp to "
+                                              "move the recorded version without running anything");
+    migrations.push_back(&*it);
+  }
+  if (options.dry_run) {
+    for (const Migration* m : migrations) print_sql(out, *m, dialect::MigrationRun::Direction::Down);
+    return 0;
+  }
+  int rolled_back = 0;
+  std::string recorded = state.current_version();
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    const Migration* m = migrations[i];
+    const auto started = std::chrono::steady_clock::now();
+    if (run_one(database, *m, dialect::MigrationRun::Direction::Down, recorded)) {
+      ++rolled_back;
+      progress << "rolled back " << file_name(*m) << " in " << seconds(std::chrono::steady_clock::now() - started) << "\n";
+    } else {
+      progress << "skipped " << file_name(*m) << ": another process rolled it back\n";
+    }
+    recorded = i + 1 < undo.size() ? undo[i + 1].version : "";
+  }
+  const std::size_t kept = state.applied.size() - undo.size();
+  progress << rolled_back << " migration" << (rolled_back == 1 ? "" : "s") << " rolled back, now at "
+           << (kept == 0 ? std::string("base") : state.applied[kept - 1].version) << "\n";
+  return rolled_back;
+}
+
+void stamp(dialect::Database& database, const Directory& directory, const std::string& target, std::ostream& progress) {
+  std::vector<dialect::AppliedVersion> versions;
+  if (target != "base") {
+    const std::string version =
+        target == "head" ? (directory.migrations.empty() ? "" : directory.migrations.back().version) : target;
+    if (target == "head" && directory.migrations.empty())
+      throw Error(ExitCode::InvalidInput, "stamp head: " + directory.path + " holds no migrations");
+    if (std::none_of(directory.migrations.begin(), directory.migrations.end(),
+                     [&](const Migration& m) { return m.version == version; }))
+      throw Error(ExitCode::InvalidInput, "stamp " + target + ": no migration has that version; use a version from "
+                                          "strata history, head or base");
+    for (const Migration& m : directory.migrations) {
+      if (version_less(version, m.version)) break;
+      versions.push_back({m.version, m.name, m.checksum, "", 0});
+    }
+  }
+  database.set_versions(versions);
+  progress << "stamped " << (versions.empty() ? std::string("base") : versions.back().version) << " ("
+           << versions.size() << " version" << (versions.size() == 1 ? "" : "s") << " recorded, nothing run)\n";
+}
+
+model::Schema replay(const dialect::Dialect& dialect, const config::DatabaseUrl& target, const Directory& directory,
+                     const std::string& up_to) {
+  auto scratch = dialect.open_scratch(target);
+  for (const Migration& m : directory.migrations) {
+    if (!up_to.empty() && version_less(up_to, m.version)) break;
+    try {
+      run_one(*scratch, m, dialect::MigrationRun::Direction::Up, "");
+    } catch (const Error& e) {
+      throw Error(ExitCode::InvalidInput, std::string("replaying the migrations into a scratch database failed:\n") + e.what());
+    }
+  }
+  return scratch->introspect();
+}
+
+}  // namespace strata::migrate

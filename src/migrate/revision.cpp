@@ -1,0 +1,78 @@
+#include "strata/migrate/revision.hpp"
+
+#include <filesystem>
+
+#include "strata/diff/reverse.hpp"
+#include "strata/files.hpp"
+#include "strata/plan/planner.hpp"
+
+namespace strata::migrate {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The statements a migration file holds: those of the plan's transaction.
+// What runs around it (SQLite's foreign_keys switch and check) is the
+// executor's job for every migration.
+std::vector<std::pair<std::string, std::string>> file_statements(const std::vector<Statement>& statements) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Statement& s : statements) {
+    if (s.phase != Statement::Phase::InTransaction || s.must_return_no_rows) continue;
+    out.emplace_back(s.comment, s.sql);
+  }
+  return out;
+}
+
+}  // namespace
+
+Reconciliation pending_schema_changes(const dialect::Dialect& dialect, const config::DatabaseUrl& url,
+                                      const std::string& schema_path, const Directory& directory, Diagnostics& warnings) {
+  const model::Schema desired = load_desired(schema_path, dialect, warnings);
+  const model::Schema head = replay(dialect, url, directory);
+  return reconcile(dialect, head, desired);
+}
+
+RevisionResult create_revision(const dialect::Dialect& dialect, const config::DatabaseUrl& url,
+                               const std::string& schema_path, const std::string& migrations_dir,
+                               const RevisionOptions& options) {
+  RevisionResult result;
+  std::error_code ec;
+  fs::create_directories(migrations_dir, ec);
+  if (ec) throw Error(ExitCode::InvalidInput, "cannot create \"" + migrations_dir + "\": " + ec.message());
+  Directory directory = open_directory(migrations_dir);
+  if (!options.allowances.ignore_sum) {
+    auto problems = verify_sum(directory);
+    if (!problems.empty()) {
+      std::string message = "refusing to write a revision on a directory that does not match its sum file:";
+      for (const std::string& p : problems) message += "\n  " + p;
+      throw Error(ExitCode::InvalidInput, message + "\n(--ignore-sum writes it anyway)");
+    }
+  }
+
+  MigrationText text;
+  text.message = options.message;
+  if (!options.empty) {
+    const model::Schema desired = load_desired(schema_path, dialect, result.warnings);
+    const model::Schema head = replay(dialect, url, directory);
+    Reconciliation forward = reconcile(dialect, head, desired);
+    result.warnings.append(forward.warnings);
+    if (forward.statements.empty()) return result;
+    Reconciliation backward = reconcile(dialect, desired, diff::with_reverse_hints(head, desired));
+    result.changes = forward.plan.changes.size();
+    Diagnostics loss = plan::data_loss_warnings(forward.plan);
+    for (const Diagnostic& d : loss.all()) text.notes.push_back("warning: " + d.message);
+    result.warnings.append(loss);
+    text.up = file_statements(forward.statements);
+    text.down = file_statements(backward.statements);
+  }
+  const std::string version = next_version(directory);
+  result.path = (fs::path(migrations_dir) / (version + "_" + slug(options.message) + ".sql")).string();
+  write_file_atomically(result.path, render_migration(text));
+
+  Directory updated = open_directory(migrations_dir);
+  write_sum(updated);
+  return result;
+}
+
+}  // namespace strata::migrate
