@@ -68,7 +68,7 @@ int run_status(const GlobalOptions& global, const std::string& format) {
   } else if (drift.empty()) {
     std::cout << "drift:    none\n";
   } else {
-    std::cout << "drift:    the database differs from what the applied migrations build:\n";
+    std::cout << "drift:    changes made to the database outside the migrations:\n";
     for (const auto& d : drift) std::cout << "  " << d << "\n";
   }
   return 0;
