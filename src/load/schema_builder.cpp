@@ -156,12 +156,12 @@ std::optional<model::Default> read_default(const Node& n, Diagnostics& diagnosti
 
 const std::vector<std::string> kColumnKeys = {
     "name", "type", "nullable", "primary_key", "autoincrement", "default", "default_sql", "generated",
-    "collation", "unique", "references", "check", "renamed_from", "comment"};
+    "collation", "unique", "references", "check", "renamed_from", "comment", "identity"};
 const std::vector<std::string> kReferenceKeys = {"table", "column", "columns", "on_delete", "on_update",
                                                  "deferrable", "initially_deferred", "name"};
 const std::vector<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update",
                                                   "deferrable", "initially_deferred"};
-const std::vector<std::string> kTableKeys = {"name", "renamed_from", "comment", "columns", "primary_key", "uniques",
+const std::vector<std::string> kTableKeys = {"name", "schema", "renamed_from", "comment", "columns", "primary_key", "uniques",
                                              "indexes", "foreign_keys", "checks", "without_rowid", "strict"};
 
 void read_reference(const Node& node, Table& table, const Column& column, Diagnostics& diagnostics) {
@@ -202,6 +202,15 @@ void read_column(const Node& node, Table& table, std::vector<std::string>& inlin
   column.collation = r.string("collation");
   column.renamed_from = r.string("renamed_from");
   column.comment = r.string("comment");
+  if (auto identity = r.string("identity")) {
+    const std::string v = model::to_lower(*identity);
+    if (v == "always" || v == "by default" || v == "by_default") {
+      column.identity = v == "always" ? "always" : "by default";
+    } else {
+      diagnostics.error(r.get("identity")->where, "\"identity\" of " + label + " must be \"always\" or \"by default\", not " +
+                                                     quoted(*identity));
+    }
+  }
 
   if (const Node* d = node.get("default")) column.default_value = read_default(*d, diagnostics);
   if (auto sql = r.string("default_sql")) {
@@ -248,13 +257,15 @@ void read_column(const Node& node, Table& table, std::vector<std::string>& inlin
 }
 
 void read_index(const Node& node, Table& table, Diagnostics& diagnostics) {
-  MapReader r(node, "an index of table " + quoted(table.name), {"name", "columns", "unique", "where", "renamed_from"},
-              diagnostics);
+  MapReader r(node, "an index of table " + quoted(table.name),
+              {"name", "columns", "unique", "where", "renamed_from", "method", "include"}, diagnostics);
   model::Index index;
   index.where = node.where;
   index.unique = r.boolean("unique").value_or(false);
   index.where_clause = r.string("where");
   index.renamed_from = r.string("renamed_from");
+  index.method = model::to_lower(r.string("method").value_or(""));
+  index.include = r.names("include");
   const Node* cols = r.get("columns");
   if (!cols) {
     diagnostics.error(node.where, "an index of table " + quoted(table.name) + " is missing \"columns\"");
@@ -267,7 +278,7 @@ void read_index(const Node& node, Table& table, Diagnostics& diagnostics) {
       if (item.is_scalar()) {
         key.column = item.text;
       } else if (item.is_map()) {
-        MapReader kr(item, "an index key", {"column", "expr", "desc", "collation"}, diagnostics);
+        MapReader kr(item, "an index key", {"column", "expr", "desc", "collation", "nulls", "opclass"}, diagnostics);
         auto column = kr.string("column");
         auto expr = kr.string("expr");
         if (column && expr) diagnostics.error(item.where, "an index key has both \"column\" and \"expr\"; keep one");
@@ -276,6 +287,12 @@ void read_index(const Node& node, Table& table, Diagnostics& diagnostics) {
         else if (expr) key.expression = *expr;
         key.descending = kr.boolean("desc").value_or(false);
         key.collation = kr.string("collation");
+        key.opclass = kr.string("opclass");
+        if (auto nulls = kr.string("nulls")) {
+          const std::string v = model::to_lower(*nulls);
+          if (v == "first" || v == "last") key.nulls_first = v == "first";
+          else diagnostics.error(kr.get("nulls")->where, "\"nulls\" of an index key must be \"first\" or \"last\"");
+        }
       } else {
         diagnostics.error(item.where, "an index key must be a column name or a map, not " + item.describe());
         continue;
@@ -326,6 +343,7 @@ void read_table(const Node& node, model::Schema& schema, Diagnostics& diagnostic
   Table table;
   table.where = node.where;
   table.name = r.string("name", true).value_or("");
+  table.schema = r.string("schema").value_or("");
   table.renamed_from = r.string("renamed_from");
   table.comment = r.string("comment");
   table.options.without_rowid = r.boolean("without_rowid").value_or(false);
@@ -391,7 +409,19 @@ void build_schema(const Node& root, model::Schema& schema, Diagnostics& diagnost
                                       root.describe());
     return;
   }
-  MapReader r(root, "the schema document", {"tables", "views", "triggers"}, diagnostics);
+  MapReader r(root, "the schema document", {"extensions", "enums", "tables", "views", "triggers"}, diagnostics);
+  for (const std::string& extension : r.names("extensions")) schema.extensions.push_back(extension);
+  r.each_map("enums", "an enum type", [&](const Node& e) {
+    MapReader er(e, "an enum type", {"name", "schema", "values", "comment"}, diagnostics);
+    model::EnumType type;
+    type.where = e.where;
+    type.name = er.string("name", true).value_or("");
+    type.schema = er.string("schema").value_or("");
+    type.values = er.names("values");
+    type.comment = er.string("comment");
+    if (type.values.empty()) diagnostics.error(e.where, "enum " + quoted(type.name) + " needs \"values\", a list of labels");
+    schema.enums.push_back(type);
+  });
   r.each_map("tables", "a table", [&](const Node& t) { read_table(t, schema, diagnostics); });
   r.each_map("views", "a view", [&](const Node& v) {
     MapReader vr(v, "a view", {"name", "sql", "columns"}, diagnostics);

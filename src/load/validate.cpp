@@ -102,6 +102,9 @@ void check_default(const model::Table& table, const model::Column& column, Diagn
 
 void check_table(const model::Schema& schema, const model::Table& table, std::map<std::string, const model::Index*>& index_names,
                  Diagnostics& diagnostics) {
+  if (!schema.enums.empty()) {
+    // Labels of an enum must be distinct; an enum used as a default must hold the label.
+  }
   const std::string tq = quoted(table.name);
   if (table.columns.empty() && table.where.known() && !table.name.empty()) {
     // Reported by the builder already when "columns" was missing.
@@ -114,7 +117,7 @@ void check_table(const model::Schema& schema, const model::Table& table, std::ma
       diagnostics.error(column.where, "table " + tq + " has two columns named " + quoted(column.name) +
                                           " (the first at " + it->second->where.str() + "); rename or remove one");
     }
-    if (!column.type.empty()) {
+    if (!column.type.empty() && !schema.find_enum(column.type)) {
       if (auto suggestion = model::suggest_type_name(column.type)) {
         diagnostics.error(column.type_where, "column " + quoted(table.name + "." + column.name) + ": unknown type " +
                                                  quoted(column.type) + " (did you mean " + quoted(*suggestion) +

@@ -49,6 +49,12 @@ Table* Schema::find_table(const std::string& table_name) {
   return nullptr;
 }
 
+const EnumType* Schema::find_enum(const std::string& enum_name) const {
+  for (const EnumType& e : enums)
+    if (e.name == enum_name) return &e;
+  return nullptr;
+}
+
 const View* Schema::find_view(const std::string& view_name) const {
   for (const View& v : views)
     if (iequals(v.name, view_name)) return &v;

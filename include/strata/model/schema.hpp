@@ -46,6 +46,7 @@ struct Column {
   std::optional<Generated> generated;
   std::optional<std::string> collation;
   bool autoincrement = false;
+  std::optional<std::string> identity;  // PostgreSQL: "always" or "by default"
   std::optional<std::string> renamed_from;
   std::optional<std::string> comment;
   SourceLocation where;
@@ -89,7 +90,9 @@ struct IndexKey {
   std::string column;      // set for a plain column key
   std::string expression;  // set for an expression key
   bool descending = false;
+  std::optional<bool> nulls_first;        // when it differs from the engine's default for the order
   std::optional<std::string> collation;
+  std::optional<std::string> opclass;     // PostgreSQL operator class, when not the default
   bool is_expression() const { return column.empty(); }
 };
 
@@ -97,6 +100,8 @@ struct Index {
   std::string name;  // always set after loading (generated when the document leaves it out)
   bool name_generated = false;
   std::vector<IndexKey> keys;
+  std::string method;                // access method (PostgreSQL: btree, hash, gin, gist, brin); "" = default
+  std::vector<std::string> include;  // non-key columns (PostgreSQL INCLUDE)
   bool unique = false;
   std::optional<std::string> where_clause;  // partial index predicate
   std::optional<std::string> renamed_from;
@@ -113,6 +118,7 @@ struct TableOptions {
 
 struct Table {
   std::string name;
+  std::string schema;  // namespace (PostgreSQL); "" means the dialect's default
   std::vector<Column> columns;
   std::optional<PrimaryKey> primary_key;
   std::vector<UniqueConstraint> uniques;
@@ -143,7 +149,18 @@ struct Trigger {
   SourceLocation where;
 };
 
+// A user-defined enumerated type (PostgreSQL), its labels in order.
+struct EnumType {
+  std::string name;
+  std::string schema;
+  std::vector<std::string> values;
+  std::optional<std::string> comment;
+  SourceLocation where;
+};
+
 struct Schema {
+  std::vector<EnumType> enums;
+  std::vector<std::string> extensions;
   std::vector<Table> tables;
   std::vector<View> views;
   std::vector<Trigger> triggers;
@@ -151,7 +168,8 @@ struct Schema {
   const Table* find_table(const std::string& table_name) const;
   Table* find_table(const std::string& table_name);
   const View* find_view(const std::string& view_name) const;
-  bool empty() const { return tables.empty() && views.empty() && triggers.empty(); }
+  const EnumType* find_enum(const std::string& enum_name) const;
+  bool empty() const { return tables.empty() && views.empty() && triggers.empty() && enums.empty() && extensions.empty(); }
 };
 
 // The name an index gets when the document gives none: ix_<table>_<columns>
