@@ -17,6 +17,9 @@ int run_apply(const GlobalOptions& global, ApplyCommand command) {
   const Target target = resolve_target(global);
   if (!command.to.empty()) command.options.to = command.to;
   const migrate::Directory directory = migrate::open_directory(target.settings.migrations_dir);
+  if (!directory.exists)
+    throw Error(ExitCode::InvalidInput, "migrations directory \"" + target.settings.migrations_dir +
+                                            "\" does not exist; run strata from the project folder, or set --migrations-dir");
   auto database = target.dialect->open(target.url, command.options.dry_run ? dialect::OpenMode::ReadOnly
                                                                              : dialect::OpenMode::ReadWrite);
   database->set_lock_timeout(command.lock_timeout_seconds * 1000);
@@ -34,7 +37,7 @@ void setup_apply(CLI::App& app, const GlobalOptions& global, Runner& runner) {
   cmd->add_flag("--dry-run,--sql", command->options.dry_run, "print the SQL of the pending migrations, run nothing");
   cmd->add_option("--lock-timeout", command->lock_timeout_seconds,
                   "seconds to wait while another process applies (default 600)");
-  add_allowance_flags(*cmd, command->options.allowances);
+  add_allowance_flags(*cmd, command->options.allowances, PendingFiles::Matter);
   cmd->callback([&global, &runner, command] { runner = [&global, command] { return run_apply(global, *command); }; });
 }
 

@@ -16,7 +16,7 @@ void setup_hash(CLI::App& app, const GlobalOptions& global, Runner& runner) {
         throw Error(ExitCode::InvalidInput, "migrations directory \"" + settings.migrations_dir + "\" does not exist");
       migrate::write_sum(directory);
       std::cerr << "wrote " << (std::filesystem::path(settings.migrations_dir) / migrate::kSumFileName).string() << " ("
-                << directory.migrations.size() << " files)\n";
+                << directory.migrations.size() << (directory.migrations.size() == 1 ? " file)\n" : " files)\n");
       return 0;
     };
   });

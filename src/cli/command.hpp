@@ -46,7 +46,9 @@ struct Target {
 };
 Target resolve_target(const GlobalOptions& global);
 
-// The --ignore-sum / --allow-* flags on a verb that runs migrations.
-void add_allowance_flags(CLI::App& command, migrate::Allowances& allowances);
+// The --ignore-sum / --allow-* flags on a verb that runs migrations;
+// --allow-out-of-order only where pending files matter (apply).
+enum class PendingFiles { Matter, Ignored };
+void add_allowance_flags(CLI::App& command, migrate::Allowances& allowances, PendingFiles pending);
 
 }  // namespace strata::cli

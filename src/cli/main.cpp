@@ -21,12 +21,13 @@ Target resolve_target(const GlobalOptions& global) {
   return target;
 }
 
-void add_allowance_flags(CLI::App& command, migrate::Allowances& allowances) {
+void add_allowance_flags(CLI::App& command, migrate::Allowances& allowances, PendingFiles pending) {
   command.add_flag("--ignore-sum", allowances.ignore_sum, "run although strata.sum does not match the files");
   command.add_flag("--allow-edited", allowances.allow_edited, "run although an applied migration file was edited");
   command.add_flag("--allow-missing", allowances.allow_missing, "run although an applied migration has no file");
-  command.add_flag("--allow-out-of-order", allowances.allow_out_of_order,
-                   "apply a pending migration older than the newest applied one");
+  if (pending == PendingFiles::Matter)
+    command.add_flag("--allow-out-of-order", allowances.allow_out_of_order,
+                     "apply a pending migration older than the newest applied one");
 }
 
 }  // namespace strata::cli

@@ -126,7 +126,8 @@ int apply_migrations(dialect::Database& database, const Directory& directory, co
       progress << "skipped " << file_name(*m) << ": another process applied it\n";
     }
   }
-  progress << applied << " migration" << (applied == 1 ? "" : "s") << " applied, now at " << todo.back()->version << "\n";
+  const std::string newest = compare_history(directory, database.applied_versions()).current_version();
+  progress << applied << " migration" << (applied == 1 ? "" : "s") << " applied, now at " << newest << "\n";
   return applied;
 }
 
@@ -200,9 +201,12 @@ void stamp(dialect::Database& database, const Directory& directory, const std::s
                      [&](const Migration& m) { return m.version == version; }))
       throw Error(ExitCode::InvalidInput, "stamp " + target + ": no migration has that version; use a version from "
                                           "strata history, head or base");
+    const std::vector<dialect::AppliedVersion> before = database.applied_versions();
     for (const Migration& m : directory.migrations) {
       if (version_less(version, m.version)) break;
-      versions.push_back({m.version, m.name, m.checksum, "", 0});
+      // A version that really ran keeps when and how long it ran.
+      auto ran = std::find_if(before.begin(), before.end(), [&](const auto& v) { return v.version == m.version; });
+      versions.push_back(ran != before.end() ? *ran : dialect::AppliedVersion{m.version, m.name, m.checksum, "", 0});
     }
   }
   database.set_versions(versions);
@@ -210,11 +214,17 @@ void stamp(dialect::Database& database, const Directory& directory, const std::s
            << versions.size() << " version" << (versions.size() == 1 ? "" : "s") << " recorded, nothing run)\n";
 }
 
-model::Schema replay(const dialect::Dialect& dialect, const config::DatabaseUrl& target, const Directory& directory,
-                     const std::string& up_to) {
+model::Schema replay(const dialect::Dialect& dialect, const config::DatabaseUrl& target, const Directory& directory) {
+  std::vector<const Migration*> all;
+  for (const Migration& m : directory.migrations) all.push_back(&m);
+  return replay(dialect, target, all);
+}
+
+model::Schema replay(const dialect::Dialect& dialect, const config::DatabaseUrl& target,
+                     const std::vector<const Migration*>& migrations) {
   auto scratch = dialect.open_scratch(target);
-  for (const Migration& m : directory.migrations) {
-    if (!up_to.empty() && version_less(up_to, m.version)) break;
+  for (const Migration* migration : migrations) {
+    const Migration& m = *migration;
     try {
       run_one(*scratch, m, dialect::MigrationRun::Direction::Up, "");
     } catch (const Error& e) {

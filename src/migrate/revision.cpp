@@ -63,6 +63,10 @@ RevisionResult create_revision(const dialect::Dialect& dialect, const config::Da
     Diagnostics loss = plan::data_loss_warnings(forward.plan);
     for (const Diagnostic& d : loss.all()) text.notes.push_back("warning: " + d.message);
     result.warnings.append(loss);
+    for (const std::string& note : plan::irreversible_notes(forward.plan)) {
+      text.notes.push_back("warning: " + note);
+      result.warnings.warning({}, note);
+    }
     text.up = file_statements(forward.statements);
     text.down = file_statements(backward.statements);
   }

@@ -76,12 +76,21 @@ std::vector<ScriptStatement> split_statements(const std::string& text, int first
     } else if (c == '-' && i + 1 < n && text[i + 1] == '-') {
       while (i < n && text[i] != '\n') ++i;
     } else if (c == '/' && i + 1 < n && text[i + 1] == '*') {
+      // Block comments nest in PostgreSQL.
+      int depth = 1;
       i += 2;
-      while (i < n && !(text[i] == '*' && i + 1 < n && text[i + 1] == '/')) {
+      while (i < n && depth > 0) {
         if (text[i] == '\n') ++line;
-        ++i;
+        if (text[i] == '/' && i + 1 < n && text[i + 1] == '*') {
+          ++depth;
+          i += 2;
+        } else if (text[i] == '*' && i + 1 < n && text[i + 1] == '/') {
+          --depth;
+          i += 2;
+        } else {
+          ++i;
+        }
       }
-      i = i < n ? i + 2 : n;
     } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
       mark_start();
       const char close = c == '[' ? ']' : c;

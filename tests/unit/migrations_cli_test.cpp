@@ -260,3 +260,47 @@ TEST_CASE("eight appliers at once: every migration runs exactly once", "[migrati
   CHECK(sql(dir, "SELECT count(*), count(DISTINCT version) FROM runs") == "6|6");
   CHECK(sql(dir, "SELECT count(*) FROM strata_schema_versions") == "6");
 }
+
+TEST_CASE("status shows drift only for changes made outside the applied migrations", "[migrations]") {
+  TempDir dir;
+  init_project(dir);
+  hand_written(dir, "10_one.sql", "-- strata:up\nCREATE TABLE one (id INTEGER);\n-- strata:down\nDROP TABLE one;\n");
+  hand_written(dir, "30_three.sql", "-- strata:up\nCREATE TABLE three (id INTEGER);\n-- strata:down\nDROP TABLE three;\n");
+  sql(dir, "CREATE TABLE IF NOT EXISTS placeholder (x INTEGER); DROP TABLE placeholder;");
+  CHECK(run_strata("status", dir.path()).out.find("drift:    none") != std::string::npos);  // at base
+  REQUIRE(run_strata("apply", dir.path()).exit_code == 0);
+  hand_written(dir, "20_two.sql", "-- strata:up\nCREATE TABLE two (id INTEGER);\n-- strata:down\nDROP TABLE two;\n");
+  auto status = run_strata("status", dir.path());
+  CHECK(status.out.find("drift:    none") != std::string::npos);  // a pending older file is not drift
+  CHECK(status.out.find("order:    20_two.sql") != std::string::npos);
+  REQUIRE(run_strata("rollback --to base", dir.path()).exit_code == 0);
+  CHECK(run_strata("status", dir.path()).out.find("drift:    none") != std::string::npos);
+}
+
+TEST_CASE("verbs that need an existing database or directory say so instead of creating one", "[migrations][errors]") {
+  TempDir dir;
+  init_project(dir);
+  hand_written(dir, "1_one.sql", "-- strata:up\nCREATE TABLE one (id INTEGER);\n-- strata:down\nDROP TABLE one;\n");
+  auto rollback = run_strata("rollback", dir.path());
+  CHECK(rollback.exit_code == 4);
+  auto stamp = run_strata("stamp head", dir.path());
+  CHECK(stamp.exit_code == 4);
+  CHECK_FALSE(std::filesystem::exists(dir.file("app.db")));
+  auto apply = run_strata("apply --migrations-dir nowhere", dir.path());
+  CHECK(apply.exit_code == 3);
+  CHECK(apply.err.find("migrations directory \"nowhere\" does not exist") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("app.db")));
+}
+
+TEST_CASE("revision warns in the file what its down section cannot give back", "[migrations]") {
+  TempDir dir;
+  init_project(dir);
+  dir.write("schema.yaml", "tables:\n  - { name: t, columns: [{ name: id, type: integer, primary_key: true }, { name: a, type: text }] }\n");
+  REQUIRE(run_strata("revision -m one", dir.path()).exit_code == 0);
+  dir.write("schema.yaml", "tables:\n  - { name: t, columns: [{ name: id, type: integer, primary_key: true }] }\n");
+  auto r = run_strata("revision -m 'drop a'", dir.path());
+  REQUIRE(r.exit_code == 0);
+  const std::string file = strata::testing::read_file(dir.file(r.out.substr(0, r.out.size() - 1)));
+  CHECK(file.find("-- warning: column \"t.a\" is not in the schema files: the plan drops it and its data") != std::string::npos);
+  CHECK(file.find("-- warning: the down section re-adds t.a as NOT NULL without a default") != std::string::npos);
+}

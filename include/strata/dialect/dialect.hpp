@@ -68,7 +68,8 @@ class Database {
   // after-transaction statements (which run even on failure). Throws
   // strata::Error (ExitCode::MigrationFailed) naming the failing statement.
   virtual void execute(const std::vector<Statement>& statements) = 0;
-  // False when a read-only open found no database (it is then treated as empty).
+  // False when the database did not exist before it was opened (a read-only
+  // open then treats it as empty; a read-write open has just created it).
   virtual bool exists() const = 0;
 
   // The version table's rows in version order; empty when there is no table yet.

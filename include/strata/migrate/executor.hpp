@@ -52,9 +52,10 @@ int rollback_migrations(dialect::Database& database, const Directory& directory,
 // Records target (a version, "head" or "base") as the applied state, running nothing.
 void stamp(dialect::Database& database, const Directory& directory, const std::string& target, std::ostream& progress);
 
-// The schema the directory's migrations build, up to and including up_to
-// ("" for all), replayed into a scratch database of the target's engine.
-model::Schema replay(const dialect::Dialect& dialect, const config::DatabaseUrl& target, const Directory& directory,
-                     const std::string& up_to = "");
+// The schema that migrations build, replayed in the given order into a
+// scratch database of the target's engine: all of the directory's, or a chosen list.
+model::Schema replay(const dialect::Dialect& dialect, const config::DatabaseUrl& target, const Directory& directory);
+model::Schema replay(const dialect::Dialect& dialect, const config::DatabaseUrl& target,
+                     const std::vector<const Migration*>& migrations);
 
 }  // namespace strata::migrate

@@ -34,4 +34,9 @@ namespace strata::plan {
 // changed column type), each pointing at the desired element where known.
 Diagnostics data_loss_warnings(const Plan& plan);
 
+// What the reverse of a plan cannot give back: a dropped table comes back
+// empty, a dropped column comes back without its values (and a NOT NULL one
+// without a default cannot come back while the table has rows).
+std::vector<std::string> irreversible_notes(const Plan& plan);
+
 }  // namespace strata::plan

@@ -65,12 +65,13 @@ SqliteDatabase::SqliteDatabase(const config::DatabaseUrl& url, OpenMode mode) : 
     int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     if (url.memory) flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY;
     std::error_code ec;
-    if (!url.memory && mode == OpenMode::ReadOnly && !std::filesystem::exists(path, ec)) {
-      exists_ = false;
-      return;
-    }
+    exists_ = url.memory || std::filesystem::exists(path, ec);
+    if (!exists_ && mode == OpenMode::ReadOnly) return;
     try {
       connection_ = std::make_unique<Connection>(path, flags);
+      // A writer may hold the lock for as long as a migration runs; readers
+      // and writers wait for it rather than fail (apply sets its own limit).
+      connection_->set_busy_timeout(mode == OpenMode::ReadOnly ? 60'000 : 600'000);
       connection_->query("SELECT count(*) FROM sqlite_schema");
     } catch (const std::runtime_error& e) {
       throw Error(ExitCode::Connection, "cannot open SQLite database \"" + label_ + "\": " + e.what() +

@@ -64,7 +64,7 @@ bool same_names(const std::vector<std::string>& a, const std::vector<std::string
 }  // namespace
 
 bool is_strata_table(const std::string& name) {
-  return iequals(name, "strata_schema_versions") || iequals(name, "strata_lock");
+  return iequals(name, "strata_schema_versions");
 }
 
 model::Default classify_default(const std::string& stored) {
