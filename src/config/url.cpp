@@ -1,13 +1,39 @@
 #include "strata/config/url.hpp"
 
+#include <cctype>
+
 #include "strata/diagnostics.hpp"
 #include "strata/model/schema.hpp"
 
 namespace strata::config {
 
+namespace {
+// A libpq keyword string ("host=h dbname=d password=secret").
+bool is_keyword_conninfo(const std::string& text) {
+  return text.find("://") == std::string::npos && text.find('=') != std::string::npos;
+}
+}  // namespace
+
 std::string redact_url(const std::string& url) {
   const std::size_t scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return url;
+  if (scheme_end == std::string::npos) {
+    // Keyword strings: every password=value becomes password=***.
+    std::string out = url;
+    std::size_t pos = 0;
+    while ((pos = out.find("password=", pos)) != std::string::npos) {
+      const std::size_t start = pos + 9;
+      std::size_t end = start;
+      if (end < out.size() && out[end] == '\'') {
+        end = out.find('\'', end + 1);
+        end = end == std::string::npos ? out.size() : end + 1;
+      } else {
+        while (end < out.size() && !std::isspace(static_cast<unsigned char>(out[end]))) ++end;
+      }
+      out.replace(start, end - start, "***");
+      pos = start + 3;
+    }
+    return out;
+  }
   const std::size_t authority = scheme_end + 3;
   std::size_t authority_end = url.find_first_of("/?#", authority);
   if (authority_end == std::string::npos) authority_end = url.size();
@@ -24,6 +50,12 @@ DatabaseUrl parse_database_url(const std::string& url) {
   DatabaseUrl result;
   result.original = url;
   const std::size_t sep = url.find("://");
+  if (is_keyword_conninfo(url)) {
+    result.scheme = "postgresql";
+    result.conninfo = url;
+    result.schemas = {"public"};
+    return result;
+  }
   if (url.empty()) throw Error(ExitCode::InvalidInput, "the database URL is empty; pass --url sqlite:///app.db or set DATABASE_URL");
   if (sep == std::string::npos || sep == 0) {
     throw Error(ExitCode::InvalidInput,
@@ -55,7 +87,11 @@ DatabaseUrl parse_database_url(const std::string& url) {
     result.path = rest.substr(1);  // "/x.db" -> "x.db", "//abs" -> "/abs"
     return result;
   }
-  if (scheme == "postgresql") return result;
+  if (scheme == "postgresql") {
+    result.conninfo = "postgresql://" + rest;
+    result.schemas = {"public"};
+    return result;
+  }
   throw Error(ExitCode::InvalidInput, "unsupported database URL scheme \"" + url.substr(0, sep) +
                                           "\" in \"" + redact_url(url) + "\"; strata supports sqlite:// and postgresql://");
 }

@@ -69,9 +69,11 @@ class Differ {
       if (!cmp_.names_equal(a[i], b[i])) return false;
     return true;
   }
-  bool same_optional_name(const std::optional<std::string>& a, const std::optional<std::string>& b) const {
-    if (a.has_value() != b.has_value()) return false;
-    return !a || cmp_.names_equal(*a, *b);
+  // current: the name a constraint has; desired: the name it should have. A
+  // desired constraint left unnamed matches whatever name the engine gave it.
+  bool same_optional_name(const std::optional<std::string>& current, const std::optional<std::string>& desired) const {
+    if (!desired) return true;
+    return current && cmp_.names_equal(*current, *desired);
   }
 
   // What the engine does on a table rename: references follow the new name.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace strata::config {
 
@@ -13,6 +14,8 @@ struct DatabaseUrl {
   std::string scheme;    // the dialect: "sqlite", "postgresql"
   std::string path;      // sqlite: the file path ("" for an in-memory database)
   bool memory = false;   // sqlite: ":memory:"
+  std::string conninfo;  // postgresql: what libpq connects with (the URL without a +driver suffix)
+  std::vector<std::string> schemas;  // postgresql: the managed schemas (settings; default public)
 
   // The URL with any password replaced by "***", for every message and log.
   std::string redacted() const;

@@ -53,14 +53,19 @@ struct Column {
   SourceLocation type_where;
 };
 
+// Constraints: name is what the document says (empty when it leaves naming to
+// the engine); stored_name is the name the engine gave it, read back by
+// introspection, so that a renderer can drop it.
 struct PrimaryKey {
   std::optional<std::string> name;
+  std::string stored_name;
   std::vector<std::string> columns;
   SourceLocation where;
 };
 
 struct UniqueConstraint {
   std::optional<std::string> name;
+  std::string stored_name;
   std::vector<std::string> columns;
   SourceLocation where;
 };
@@ -69,6 +74,7 @@ enum class ReferentialAction { NoAction, Restrict, Cascade, SetNull, SetDefault 
 
 struct ForeignKey {
   std::optional<std::string> name;
+  std::string stored_name;
   std::vector<std::string> columns;
   std::string ref_table;
   std::vector<std::string> ref_columns;  // empty in a document means "the referenced primary key"
@@ -81,6 +87,7 @@ struct ForeignKey {
 
 struct CheckConstraint {
   std::optional<std::string> name;
+  std::string stored_name;
   std::string expression;
   SourceLocation where;
 };

@@ -215,7 +215,12 @@ model::Schema introspect(Connection& connection) {
       }
       t.primary_key = pk;
     }
-    for (const ParsedCheck& check : p.checks) t.checks.push_back({check.name, check.expression, {}});
+    for (const ParsedCheck& check : p.checks) {
+      model::CheckConstraint c;
+      c.name = check.name;
+      c.expression = check.expression;
+      t.checks.push_back(std::move(c));
+    }
     for (const ParsedForeignKey& pf : p.foreign_keys) {
       model::ForeignKey fk;
       fk.name = pf.name;

@@ -1,0 +1,121 @@
+#include "dialect/postgresql/connection.hpp"
+
+#include <libpq-fe.h>
+
+#include <cctype>
+#include <map>
+
+#include "strata/diagnostics.hpp"
+
+namespace strata::dialect::postgresql {
+
+namespace {
+
+std::map<std::string, std::string> parse_conninfo(const std::string& conninfo) {
+  std::map<std::string, std::string> out;
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (!options) {
+    std::string message = error ? error : "cannot parse the connection string";
+    PQfreemem(error);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    throw Error(ExitCode::InvalidInput, "invalid PostgreSQL connection string: " + message);
+  }
+  for (PQconninfoOption* o = options; o->keyword; ++o)
+    if (o->val) out[o->keyword] = o->val;
+  PQconninfoFree(options);
+  return out;
+}
+
+std::string quote_value(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+std::string describe_conninfo(const std::string& conninfo) {
+  auto o = parse_conninfo(conninfo);
+  auto get = [&](const char* k, const char* fallback) { return o.count(k) ? o[k] : std::string(fallback); };
+  return "host " + get("host", o.count("hostaddr") ? o["hostaddr"].c_str() : "(default)") + " port " +
+         get("port", "5432") + ", database " + get("dbname", "(default)") + ", user " + get("user", "(default)");
+}
+
+std::string with_database(const std::string& conninfo, const std::string& database) {
+  auto o = parse_conninfo(conninfo);
+  o["dbname"] = database;
+  std::string out;
+  for (const auto& [k, v] : o) out += (out.empty() ? "" : " ") + k + "=" + quote_value(v);
+  return out;
+}
+
+Connection::Connection(const std::string& conninfo) {
+  try {
+    connection_ = std::make_unique<pqxx::connection>(conninfo);
+  } catch (const pqxx::broken_connection& e) {
+    std::string reason = e.what();
+    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+    throw Error(ExitCode::Connection, "cannot connect to PostgreSQL (" + describe_conninfo(conninfo) + "): " + reason);
+  } catch (const std::exception& e) {
+    throw Error(ExitCode::Connection, "cannot connect to PostgreSQL (" + describe_conninfo(conninfo) + "): " + e.what());
+  }
+}
+
+void Connection::exec(const std::string& sql) {
+  pqxx::nontransaction tx(*connection_);
+  ++queries_;
+  tx.exec(sql);
+}
+
+std::vector<Connection::Row> Connection::query(const std::string& sql,
+                                               const std::vector<std::optional<std::string>>& params) {
+  pqxx::nontransaction tx(*connection_);
+  ++queries_;
+  pqxx::result result;
+  if (params.empty()) {
+    result = tx.exec(sql);
+  } else {
+    // $N placeholders become quoted literals in one pass (strata passes only
+    // names, versions and checksums this way).
+    std::string prepared;
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+      if (sql[i] == '$' && i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+        std::size_t j = i + 1;
+        while (j < sql.size() && std::isdigit(static_cast<unsigned char>(sql[j]))) ++j;
+        const std::size_t index = std::stoul(sql.substr(i + 1, j - i - 1));
+        if (index >= 1 && index <= params.size()) {
+          prepared += params[index - 1] ? tx.quote(*params[index - 1]) : std::string("NULL");
+          i = j - 1;
+          continue;
+        }
+      }
+      prepared += sql[i];
+    }
+    result = tx.exec(prepared);
+  }
+  std::vector<Row> rows;
+  rows.reserve(result.size());
+  for (const auto& r : result) {
+    Row row;
+    row.reserve(r.size());
+    for (const auto& field : r) {
+      if (field.is_null()) row.emplace_back(std::nullopt);
+      else row.emplace_back(std::string(field.c_str(), field.size()));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string Connection::quote(const std::string& value) {
+  pqxx::nontransaction tx(*connection_);
+  return tx.quote(value);
+}
+
+std::string Connection::database_name() { return connection_->dbname(); }
+
+}  // namespace strata::dialect::postgresql

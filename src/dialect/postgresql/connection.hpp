@@ -1,0 +1,41 @@
+// A thin handle over a libpqxx connection: run SQL, read rows as text, and
+// count the queries sent (introspection promises a fixed number).
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "strata/config/url.hpp"
+
+namespace strata::dialect::postgresql {
+
+class Connection {
+ public:
+  using Row = std::vector<std::optional<std::string>>;
+
+  // Throws strata::Error (ExitCode::Connection) naming host, port, database
+  // and user (never the password) and libpq's reason.
+  explicit Connection(const std::string& conninfo);
+
+  void exec(const std::string& sql);
+  std::vector<Row> query(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
+  std::size_t queries_sent() const { return queries_; }
+  std::string quote(const std::string& value);
+  std::string database_name();
+
+ private:
+  std::unique_ptr<pqxx::connection> connection_;
+  std::size_t queries_ = 0;
+};
+
+// "host 127.0.0.1 port 5432, database app, user me" from a conninfo, for messages.
+std::string describe_conninfo(const std::string& conninfo);
+
+// The conninfo with another database name (scratch databases live on the same server).
+std::string with_database(const std::string& conninfo, const std::string& database);
+
+}  // namespace strata::dialect::postgresql

@@ -1,0 +1,316 @@
+#include "dialect/postgresql/introspector.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <regex>
+
+namespace strata::dialect::postgresql {
+
+namespace {
+
+// Tables and partitioned tables of the managed schemas, in creation order.
+constexpr const char* kTablesQuery = R"SQL(
+SELECT c.oid, n.nspname, c.relname, obj_description(c.oid, 'pg_class')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1::text[])
+  AND NOT (n.nspname = 'public' AND c.relname = 'strata_schema_versions')
+ORDER BY c.oid)SQL";
+
+// Every column: its formatted type, default or generation expression,
+// identity, collation when not the type's, comment, and whether it owns the
+// sequence of its default (a serial column).
+constexpr const char* kColumnsQuery = R"SQL(
+SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+       pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,
+       CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
+       col_description(a.attrelid, a.attnum),
+       a.attidentity = '' AND pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%'
+         AND pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) IS NOT NULL
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
+WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1::text[]) AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum)SQL";
+
+// Primary keys, unique, foreign key and check constraints with their columns.
+constexpr const char* kConstraintsQuery = R"SQL(
+SELECT con.conrelid, con.conname, con.contype,
+       array_to_json(ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
+                           JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord))::text,
+       fn.nspname, fc.relname,
+       array_to_json(ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
+                           JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord))::text,
+       con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred,
+       pg_get_expr(con.conbin, con.conrelid), n.nspname
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class fc ON fc.oid = con.confrelid
+LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+WHERE con.contype IN ('p', 'u', 'f', 'c') AND n.nspname = ANY($1::text[]) AND NOT c.relispartition
+ORDER BY con.conrelid, con.contype, con.conname)SQL";
+
+// Indexes that no constraint owns, with each key as the server deparses it.
+constexpr const char* kIndexesQuery = R"SQL(
+SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
+       pg_get_expr(i.indpred, i.indrelid),
+       array_to_json(ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k ORDER BY k))::text,
+       array_to_json(ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
+                           LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord))::text,
+       array_to_json(i.indoption::int2[])::text,
+       array_to_json(ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
+                           FROM unnest(i.indclass::oid[]) WITH ORDINALITY o(opcoid, ord)
+                           JOIN pg_opclass opc ON opc.oid = o.opcoid ORDER BY o.ord))::text
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_am am ON am.oid = ic.relam
+WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
+ORDER BY i.indexrelid)SQL";
+
+// Enum types with their labels in order.
+constexpr const char* kEnumsQuery = R"SQL(
+SELECT n.nspname, t.typname,
+       array_to_json(ARRAY(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder))::text,
+       obj_description(t.oid, 'pg_type')
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typtype = 'e' AND n.nspname = ANY($1::text[])
+ORDER BY t.oid)SQL";
+
+// Installed extensions (plpgsql comes with every database).
+constexpr const char* kExtensionsQuery = "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname";
+
+std::string text(const Connection::Row& row, std::size_t i) { return row[i].value_or(""); }
+
+std::vector<std::string> json_names(const std::string& json) {
+  std::vector<std::string> out;
+  for (const auto& item : nlohmann::json::parse(json)) out.push_back(item.is_null() ? std::string() : item.get<std::string>());
+  return out;
+}
+
+std::string array_literal(const std::vector<std::string>& names) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out += i ? "," : "";
+    out += "\"";
+    for (char c : names[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += "\"";
+  }
+  return out + "}";
+}
+
+model::ReferentialAction action(const std::string& code) {
+  switch (code.empty() ? 'a' : code[0]) {
+    case 'r': return model::ReferentialAction::Restrict;
+    case 'c': return model::ReferentialAction::Cascade;
+    case 'n': return model::ReferentialAction::SetNull;
+    case 'd': return model::ReferentialAction::SetDefault;
+    default: return model::ReferentialAction::NoAction;
+  }
+}
+
+std::string serial_type(const std::string& type) {
+  if (type == "integer") return "serial";
+  if (type == "bigint") return "bigserial";
+  if (type == "smallint") return "smallserial";
+  return type;
+}
+
+}  // namespace
+
+model::Default classify_default(const std::string& deparsed) {
+  static const std::regex kNumber(R"(-?\d+(\.\d+)?([eE][-+]?\d+)?)");
+  static const std::regex kCastString(R"('((?:[^']|'')*)'::([a-z ]+(\(\d+(,\d+)?\))?(\[\])?))");
+  static const std::regex kNumericType(R"((integer|bigint|smallint|numeric.*|real|double precision))");
+  model::Default d;
+  d.kind = model::Default::Kind::Literal;
+  std::smatch m;
+  if (deparsed == "NULL" || deparsed.rfind("NULL::", 0) == 0) {
+    d.literal.kind = model::Literal::Kind::Null;
+  } else if (deparsed == "true" || deparsed == "false") {
+    d.literal.kind = model::Literal::Kind::Boolean;
+    d.literal.text = deparsed;
+  } else if (std::regex_match(deparsed, kNumber)) {
+    d.literal.kind = model::Literal::Kind::Number;
+    d.literal.text = deparsed;
+  } else if (std::regex_match(deparsed, m, kCastString)) {
+    std::string value;
+    const std::string raw = m[1].str();
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      value += raw[i];
+      if (raw[i] == '\'' && i + 1 < raw.size() && raw[i + 1] == '\'') ++i;
+    }
+    const bool numeric = std::regex_match(m[2].str(), kNumericType) && std::regex_match(value, kNumber);
+    d.literal.kind = numeric ? model::Literal::Kind::Number : model::Literal::Kind::String;
+    d.literal.text = value;
+  } else {
+    d.kind = model::Default::Kind::Expression;
+    d.expression = deparsed;
+  }
+  return d;
+}
+
+bool is_default_constraint_name(const std::string& table, const std::vector<std::string>& columns, char type,
+                                const std::string& name) {
+  // PostgreSQL joins table and columns with "_" and truncates to 63 bytes; compare what fits.
+  std::string expected = table;
+  if (type == 'p') {
+    expected += "_pkey";
+  } else {
+    for (const std::string& c : columns) expected += "_" + c;
+    expected += type == 'u' ? "_key" : type == 'f' ? "_fkey" : "_check";
+  }
+  if (expected == name) return true;
+  return name.size() == 63 && expected.size() > 63 && expected.substr(expected.size() - 4) == name.substr(59);
+}
+
+model::Schema introspect(Connection& connection, const std::vector<std::string>& schemas) {
+  model::Schema schema;
+  const std::string managed = array_literal(schemas);
+  std::map<std::string, std::size_t> by_oid;
+  std::map<std::string, std::string> schema_of;  // table oid -> namespace
+
+  for (const auto& row : connection.query(kTablesQuery, {managed})) {
+    model::Table t;
+    t.name = text(row, 2);
+    const std::string ns = text(row, 1);
+    if (ns != "public") t.schema = ns;
+    t.comment = row[3];
+    by_oid[text(row, 0)] = schema.tables.size();
+    schema_of[text(row, 0)] = ns;
+    schema.tables.push_back(std::move(t));
+  }
+  auto table_of = [&](const std::string& oid) -> model::Table* {
+    auto it = by_oid.find(oid);
+    return it == by_oid.end() ? nullptr : &schema.tables[it->second];
+  };
+
+  for (const auto& row : connection.query(kColumnsQuery, {managed})) {
+    model::Table* t = table_of(text(row, 0));
+    if (!t) continue;
+    model::Column c;
+    c.name = text(row, 1);
+    c.type = text(row, 2);
+    c.nullable = text(row, 3) != "t";
+    const std::string identity = text(row, 5);
+    const std::string generated = text(row, 6);
+    if (identity == "a") c.identity = "always";
+    if (identity == "d") c.identity = "by default";
+    if (generated == "s" && row[4]) {
+      c.generated = model::Generated{*row[4], true};
+    } else if (text(row, 9) == "t") {
+      c.type = serial_type(c.type);
+    } else if (row[4] && identity.empty()) {
+      c.default_value = classify_default(*row[4]);
+    }
+    c.collation = row[7];
+    c.comment = row[8];
+    t->columns.push_back(std::move(c));
+  }
+
+  for (const auto& row : connection.query(kConstraintsQuery, {managed})) {
+    model::Table* t = table_of(text(row, 0));
+    if (!t) continue;
+    const std::string name = text(row, 1);
+    const char type = text(row, 2).empty() ? ' ' : text(row, 2)[0];
+    const std::vector<std::string> columns = json_names(text(row, 3));
+    const bool default_name = is_default_constraint_name(t->name, columns, type, name);
+    std::optional<std::string> kept_name;
+    if (!default_name) kept_name = name;
+    if (type == 'p') {
+      model::PrimaryKey pk;
+      pk.name = kept_name;
+      pk.stored_name = name;
+      pk.columns = columns;
+      t->primary_key = pk;
+      for (const std::string& c : columns)
+        if (model::Column* col = t->find_column(c)) col->nullable = false;
+    } else if (type == 'u') {
+      model::UniqueConstraint u;
+      u.name = kept_name;
+      u.stored_name = name;
+      u.columns = columns;
+      t->uniques.push_back(std::move(u));
+    } else if (type == 'c') {
+      std::string expr = text(row, 11);
+      if (expr.size() >= 2 && expr.front() == '(' && expr.back() == ')') expr = expr.substr(1, expr.size() - 2);
+      // A check named after one column is PostgreSQL's name for a column check.
+      std::optional<std::string> check_name = kept_name;
+      if (check_name) {
+        for (const model::Column& c : t->columns)
+          if (is_default_constraint_name(t->name, {c.name}, 'c', name)) check_name.reset();
+      }
+      model::CheckConstraint check;
+      check.name = check_name;
+      check.stored_name = name;
+      check.expression = expr;
+      t->checks.push_back(std::move(check));
+    } else if (type == 'f') {
+      model::ForeignKey fk;
+      fk.name = kept_name;
+      fk.stored_name = name;
+      fk.columns = columns;
+      const std::string ref_schema = text(row, 4);
+      fk.ref_table = ref_schema == "public" || ref_schema == text(row, 12) ? text(row, 5) : ref_schema + "." + text(row, 5);
+      fk.ref_columns = json_names(text(row, 6));
+      fk.on_update = action(text(row, 7));
+      fk.on_delete = action(text(row, 8));
+      fk.deferrable = text(row, 9) == "t";
+      fk.initially_deferred = text(row, 10) == "t";
+      t->foreign_keys.push_back(std::move(fk));
+    }
+  }
+
+  for (const auto& row : connection.query(kIndexesQuery, {managed})) {
+    model::Table* t = table_of(text(row, 0));
+    if (!t) continue;
+    model::Index index;
+    index.name = text(row, 1);
+    index.unique = text(row, 2) == "t";
+    index.method = text(row, 3) == "btree" ? "" : text(row, 3);
+    const std::size_t key_count = static_cast<std::size_t>(std::stoul(text(row, 4)));
+    index.where_clause = row[5];
+    const auto definitions = json_names(text(row, 6));
+    const auto attnames = json_names(text(row, 7));
+    const auto options = nlohmann::json::parse(text(row, 8));
+    const auto opclasses = json_names(text(row, 9));
+    for (std::size_t k = 0; k < definitions.size(); ++k) {
+      if (k >= key_count) {
+        index.include.push_back(k < attnames.size() ? attnames[k] : definitions[k]);
+        continue;
+      }
+      model::IndexKey key;
+      if (k < attnames.size() && !attnames[k].empty()) key.column = attnames[k];
+      else key.expression = definitions[k];
+      const int option = k < options.size() ? options[k].get<int>() : 0;
+      key.descending = (option & 1) != 0;
+      const bool nulls_first = (option & 2) != 0;
+      if (nulls_first != key.descending) key.nulls_first = nulls_first;
+      if (k < opclasses.size() && !opclasses[k].empty()) key.opclass = opclasses[k];
+      index.keys.push_back(std::move(key));
+    }
+    t->indexes.push_back(std::move(index));
+  }
+
+  for (const auto& row : connection.query(kEnumsQuery, {managed})) {
+    model::EnumType e;
+    e.schema = text(row, 0) == "public" ? "" : text(row, 0);
+    e.name = text(row, 1);
+    e.values = json_names(text(row, 2));
+    e.comment = row[3];
+    schema.enums.push_back(std::move(e));
+  }
+  for (const auto& row : connection.query(kExtensionsQuery)) schema.extensions.push_back(text(row, 0));
+  return schema;
+}
+
+}  // namespace strata::dialect::postgresql

@@ -1,0 +1,25 @@
+// PostgreSQL introspection: the whole schema of the managed namespaces in a
+// fixed number of set-based catalog queries, whatever the number of tables
+// (ORM reflection sends several queries per table, which is why it crawls).
+// The server's own deparsers (format_type, pg_get_expr, pg_get_indexdef) give
+// the text of types and expressions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "dialect/postgresql/connection.hpp"
+#include "strata/model/schema.hpp"
+
+namespace strata::dialect::postgresql {
+
+model::Schema introspect(Connection& connection, const std::vector<std::string>& schemas);
+
+// How a deparsed default reads back: literal ('a'::text, 42, true, NULL) or expression.
+model::Default classify_default(const std::string& deparsed);
+
+// PostgreSQL's own name for an unnamed constraint (t_pkey, t_a_key, t_a_check, t_a_fkey).
+bool is_default_constraint_name(const std::string& table, const std::vector<std::string>& columns, char type,
+                                const std::string& name);
+
+}  // namespace strata::dialect::postgresql
