@@ -21,6 +21,7 @@ model::Schema load_desired(const std::string& path, const dialect::Dialect& dial
 Reconciliation reconcile(const dialect::Dialect& dialect, const model::Schema& current, const model::Schema& desired) {
   Reconciliation result;
   diff::DiffResult diff = diff::diff_schemas(current, desired, dialect);
+  if (diff.diagnostics.has_errors()) throw InvalidDocument(std::move(diff.diagnostics));
   result.warnings = std::move(diff.diagnostics);
   result.plan = plan::order_changes(std::move(diff.changes), current, desired);
   result.statements = dialect.render(result.plan);

@@ -34,6 +34,8 @@ std::string describe(const TableChange& change, const std::string& table) {
             add(c.generated_changed, "generated expression");
             add(c.collation_changed, "collation");
             add(c.autoincrement_changed, "autoincrement");
+            add(c.identity_changed, "identity");
+            add(c.comment_changed, "comment");
             return "alter column " + table + "." + c.to.name + " (" + what + ")";
           },
           [&](const ChangePrimaryKey& c) {
@@ -50,6 +52,7 @@ std::string describe(const TableChange& change, const std::string& table) {
           [&](const AddCheck& c) { return "add check on " + table + ": " + c.check.expression; },
           [&](const DropCheck& c) { return "drop check on " + table + ": " + c.check.expression; },
           [&](const ChangeTableOptions&) { return "change table options of " + table; },
+          [&](const SetTableComment&) { return "change the comment of " + table; },
       },
       change);
 }
@@ -71,6 +74,11 @@ std::string describe(const Change& change) {
           [](const DropView& c) { return "drop view " + c.view.name; },
           [](const CreateTrigger& c) { return "create trigger " + c.trigger.name; },
           [](const DropTrigger& c) { return "drop trigger " + c.trigger.name; },
+          [](const CreateExtension& c) { return "create extension " + c.name; },
+          [](const DropExtension& c) { return "drop extension " + c.name; },
+          [](const CreateEnum& c) { return "create enum type " + c.type.name; },
+          [](const DropEnum& c) { return "drop enum type " + c.type.name; },
+          [](const AddEnumValue& c) { return "add value '" + c.value + "' to enum type " + c.type.name; },
       },
       change);
 }

@@ -17,16 +17,18 @@ class Differ {
 
   DiffResult run(const model::Schema& current_in, const model::Schema& desired) {
     model::Schema current = current_in;
-    for (std::size_t i = 0; i < current.tables.size(); ++i) current_tables_[cmp_.name_key(current.tables[i].name)] = i;
-    for (std::size_t i = 0; i < desired.tables.size(); ++i) desired_tables_[cmp_.name_key(desired.tables[i].name)] = i;
+    for (std::size_t i = 0; i < current.tables.size(); ++i) current_tables_[cmp_.table_key(current.tables[i])] = i;
+    for (std::size_t i = 0; i < desired.tables.size(); ++i) desired_tables_[cmp_.table_key(desired.tables[i])] = i;
+    compare_extensions(current, desired);
+    compare_enums(current, desired);
     std::set<const Table*> matched_desired;
     std::vector<bool> current_matched(current.tables.size(), false);
 
     // Tables: by name, then by renamed_from hint.
     for (const Table& want : desired.tables) {
-      int index = find_table(current_tables_, want.name);
-      if (index < 0 && want.renamed_from && find_table(desired_tables_, *want.renamed_from) < 0) {
-        index = find_table(current_tables_, *want.renamed_from);
+      int index = find_table(current_tables_, want);
+      if (index < 0 && want.renamed_from && find_table(desired_tables_, renamed(want)) < 0) {
+        index = find_table(current_tables_, renamed(want));
         if (index >= 0 && !current_matched[static_cast<std::size_t>(index)]) {
           const std::string old_name = current.tables[static_cast<std::size_t>(index)].name;
           result_.changes.push_back(RenameTable{old_name, want.name});
@@ -58,9 +60,65 @@ class Differ {
  private:
   // Position of a table by the engine's form of its name (the current side's positions
   // stay valid through renames, which change names but not positions), or -1.
-  int find_table(const std::map<std::string, std::size_t>& positions, const std::string& name) const {
-    auto it = positions.find(cmp_.name_key(name));
+  int find_table(const std::map<std::string, std::size_t>& positions, const model::Table& table) const {
+    auto it = positions.find(cmp_.table_key(table));
     return it == positions.end() ? -1 : static_cast<int>(it->second);
+  }
+  // The table as it was called before a renamed_from hint.
+  static model::Table renamed(const model::Table& table) {
+    model::Table before;
+    before.schema = table.schema;
+    before.name = *table.renamed_from;
+    return before;
+  }
+
+  void compare_extensions(const model::Schema& current, const model::Schema& desired) {
+    for (const std::string& e : desired.extensions)
+      if (std::find(current.extensions.begin(), current.extensions.end(), e) == current.extensions.end())
+        result_.changes.push_back(CreateExtension{e});
+    for (const std::string& e : current.extensions)
+      if (std::find(desired.extensions.begin(), desired.extensions.end(), e) == desired.extensions.end())
+        result_.changes.push_back(DropExtension{e});
+  }
+
+  void compare_enums(const model::Schema& current, const model::Schema& desired) {
+    auto find = [](const model::Schema& s, const model::EnumType& e) -> const model::EnumType* {
+      for (const model::EnumType& x : s.enums)
+        if (x.name == e.name && x.schema == e.schema) return &x;
+      return nullptr;
+    };
+    for (const model::EnumType& want : desired.enums) {
+      const model::EnumType* have = find(current, want);
+      if (!have) {
+        result_.changes.push_back(CreateEnum{want});
+        continue;
+      }
+      // Labels can be added anywhere; removing or reordering needs a new type.
+      std::size_t matched = 0;
+      for (const std::string& v : want.values)
+        if (matched < have->values.size() && have->values[matched] == v) ++matched;
+      if (matched != have->values.size()) {
+        result_.diagnostics.error(want.where, "enum type \"" + want.name + "\": labels can only be added; removing or "
+                                                 "reordering them (from [" + join(have->values) + "] to [" +
+                                                 join(want.values) + "]) is not supported yet; write that migration by hand");
+        continue;
+      }
+      for (std::size_t i = 0; i < want.values.size(); ++i) {
+        if (std::find(have->values.begin(), have->values.end(), want.values[i]) != have->values.end()) continue;
+        std::string before;
+        for (std::size_t j = i + 1; j < want.values.size() && before.empty(); ++j)
+          if (std::find(have->values.begin(), have->values.end(), want.values[j]) != have->values.end()) before = want.values[j];
+        result_.changes.push_back(AddEnumValue{want, want.values[i], before});
+      }
+    }
+    for (const model::EnumType& have : current.enums)
+      if (!find(desired, have)) result_.changes.push_back(DropEnum{have});
+  }
+
+  static std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const std::string& i : items) out += (out.empty() ? "" : ", ") + i;
+    return out;
   }
 
   bool same_names(const std::vector<std::string>& a, const std::vector<std::string>& b) const {
@@ -140,8 +198,10 @@ class Differ {
     alter.collation_changed = !(from.collation.has_value() == to.collation.has_value() &&
                                 (!from.collation || model::iequals(*from.collation, *to.collation)));
     alter.autoincrement_changed = from.autoincrement != to.autoincrement;
+    alter.identity_changed = from.identity != to.identity;
+    alter.comment_changed = cmp_.stores_comments() && from.comment != to.comment;
     if (alter.type_changed || alter.nullability_changed || alter.default_changed || alter.generated_changed ||
-        alter.collation_changed || alter.autoincrement_changed)
+        alter.collation_changed || alter.autoincrement_changed || alter.identity_changed || alter.comment_changed)
       changes.push_back(alter);
   }
 
@@ -233,6 +293,7 @@ class Differ {
         changes.push_back(AddCheck{w});
     }
     if (!(have.options == want.options)) changes.push_back(ChangeTableOptions{have.options, want.options});
+    if (cmp_.stores_comments() && have.comment != want.comment) changes.push_back(SetTableComment{want.comment});
 
     // Indexes are changes of their own: most engines create and drop them apart from the table.
     for (const model::Index& idx : have.indexes) {

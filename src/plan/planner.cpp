@@ -11,6 +11,8 @@ namespace {
 // Execution phases; changes keep their relative order inside a phase except
 // where foreign keys sort them.
 enum Phase {
+  kCreateExtensions,
+  kCreateEnums,
   kDropTriggers,
   kDropViews,
   kDropIndexes,
@@ -21,13 +23,19 @@ enum Phase {
   kCreateIndexes,
   kCreateViews,
   kCreateTriggers,
+  kDropEnums,
+  kDropExtensions,
 };
 
 Phase phase_of(const diff::Change& change) {
   return std::visit(
       [](const auto& c) -> Phase {
         using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, diff::DropTrigger>) return kDropTriggers;
+        if constexpr (std::is_same_v<T, diff::CreateExtension>) return kCreateExtensions;
+        else if constexpr (std::is_same_v<T, diff::CreateEnum> || std::is_same_v<T, diff::AddEnumValue>) return kCreateEnums;
+        else if constexpr (std::is_same_v<T, diff::DropEnum>) return kDropEnums;
+        else if constexpr (std::is_same_v<T, diff::DropExtension>) return kDropExtensions;
+        else if constexpr (std::is_same_v<T, diff::DropTrigger>) return kDropTriggers;
         else if constexpr (std::is_same_v<T, diff::DropView>) return kDropViews;
         else if constexpr (std::is_same_v<T, diff::DropIndex>) return kDropIndexes;
         else if constexpr (std::is_same_v<T, diff::RenameTable>) return kRenameTables;
@@ -36,6 +44,7 @@ Phase phase_of(const diff::Change& change) {
         else if constexpr (std::is_same_v<T, diff::ModifyTable>) return kModifyTables;
         else if constexpr (std::is_same_v<T, diff::CreateIndex>) return kCreateIndexes;
         else if constexpr (std::is_same_v<T, diff::CreateView>) return kCreateViews;
+        else if constexpr (std::is_same_v<T, diff::CreateTrigger>) return kCreateTriggers;
         else return kCreateTriggers;
       },
       change);

@@ -25,6 +25,8 @@ struct AlterColumn {
   bool generated_changed = false;
   bool collation_changed = false;
   bool autoincrement_changed = false;
+  bool identity_changed = false;
+  bool comment_changed = false;
 };
 struct ChangePrimaryKey { std::optional<model::PrimaryKey> from; std::optional<model::PrimaryKey> to; };
 struct AddUnique { model::UniqueConstraint unique; };
@@ -34,9 +36,11 @@ struct DropForeignKey { model::ForeignKey foreign_key; };
 struct AddCheck { model::CheckConstraint check; };
 struct DropCheck { model::CheckConstraint check; };
 struct ChangeTableOptions { model::TableOptions from; model::TableOptions to; };
+struct SetTableComment { std::optional<std::string> comment; };
 
 using TableChange = std::variant<AddColumn, DropColumn, RenameColumn, AlterColumn, ChangePrimaryKey, AddUnique,
-                                 DropUnique, AddForeignKey, DropForeignKey, AddCheck, DropCheck, ChangeTableOptions>;
+                                 DropUnique, AddForeignKey, DropForeignKey, AddCheck, DropCheck, ChangeTableOptions,
+                                 SetTableComment>;
 
 struct CreateTable { model::Table table; };
 struct DropTable { model::Table table; };
@@ -49,9 +53,16 @@ struct CreateView { model::View view; };
 struct DropView { model::View view; };
 struct CreateTrigger { model::Trigger trigger; };
 struct DropTrigger { model::Trigger trigger; };
+struct CreateExtension { std::string name; };
+struct DropExtension { std::string name; };
+struct CreateEnum { model::EnumType type; };
+struct DropEnum { model::EnumType type; };
+// A new label, placed before an existing one (or last when before is empty).
+struct AddEnumValue { model::EnumType type; std::string value; std::string before; };
 
 using Change = std::variant<CreateTable, DropTable, RenameTable, ModifyTable, CreateIndex, DropIndex, CreateView,
-                            DropView, CreateTrigger, DropTrigger>;
+                            DropView, CreateTrigger, DropTrigger, CreateExtension, DropExtension, CreateEnum, DropEnum,
+                            AddEnumValue>;
 
 // One line a person can read, e.g. "add column hero.power_level".
 std::string describe(const Change& change);

@@ -27,11 +27,16 @@ class Comparator {
   // An SQL fragment of one table with a column renamed, as the engine rewrites
   // checks, predicates and generated expressions when a column is renamed.
   virtual std::string rename_column_in_sql(const std::string& sql, const std::string& from, const std::string& to) const = 0;
+  // Whether the engine stores comments on tables and columns (SQLite does not).
+  virtual bool stores_comments() const { return false; }
+  // The key that identifies a table: its name, qualified by its schema where
+  // the engine has schemas.
+  virtual std::string table_key(const model::Table& table) const { return name_key(table.name); }
 };
 
 struct DiffResult {
   std::vector<Change> changes;
-  Diagnostics diagnostics;  // warnings, e.g. a renamed_from hint that matches nothing
+  Diagnostics diagnostics;  // warnings (a renamed_from hint that matches nothing), errors (a change strata cannot make)
 };
 
 DiffResult diff_schemas(const model::Schema& current, const model::Schema& desired, const Comparator& comparator);

@@ -288,6 +288,12 @@ class Renderer {
   void render(const diff::DropView&) {}       // in drop_views
   void render(const diff::CreateTrigger&) {}  // in create_triggers
   void render(const diff::DropTrigger&) {}    // in drop_triggers
+  // SQLite has neither; validation refuses documents that declare them.
+  void render(const diff::CreateExtension&) {}
+  void render(const diff::DropExtension&) {}
+  void render(const diff::CreateEnum&) {}
+  void render(const diff::DropEnum&) {}
+  void render(const diff::AddEnumValue&) {}
 
   void render(const diff::ModifyTable& m) {
     const std::string table = quote_identifier(m.to.name);

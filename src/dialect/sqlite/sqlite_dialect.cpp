@@ -69,7 +69,22 @@ std::unique_ptr<Database> SqliteDialect::open_scratch(const config::DatabaseUrl&
 
 void SqliteDialect::validate(const model::Schema& desired, Diagnostics& diagnostics) const {
   static const char* const kStrictTypes[] = {"INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"};
+  for (const model::EnumType& e : desired.enums)
+    diagnostics.error(e.where, "enum " + quoted(e.name) + ": SQLite has no enum types; use a text column with a check "
+                               "such as \"status IN ('a', 'b')\"");
+  if (!desired.extensions.empty())
+    diagnostics.error({}, "extensions (" + desired.extensions.front() + ") are a PostgreSQL feature; SQLite has none");
   for (const model::Table& t : desired.tables) {
+    if (!t.schema.empty() && t.schema != "main")
+      diagnostics.error(t.where, "table " + quoted(t.name) + ": schema " + quoted(t.schema) +
+                                     " is not available on SQLite; remove \"schema\"");
+    for (const model::Index& i : t.indexes) {
+      if (!i.method.empty() || !i.include.empty())
+        diagnostics.error(i.where, "index " + quoted(i.name) + ": \"method\" and \"include\" are PostgreSQL features; SQLite has neither");
+      for (const model::IndexKey& k : i.keys)
+        if (k.opclass || k.nulls_first)
+          diagnostics.error(i.where, "index " + quoted(i.name) + ": \"opclass\" and \"nulls\" are PostgreSQL features");
+    }
     for (const model::Column& c : t.columns) {
       if (t.options.strict && !model::parse_portable_type(c.type)) {
         bool allowed = false;
@@ -83,6 +98,10 @@ void SqliteDialect::validate(const model::Schema& desired, Diagnostics& diagnost
       if (c.autoincrement && !iequals(declared_type(c.type, t.options.strict), "INTEGER")) {
         diagnostics.error(c.where, "column " + quoted(t.name + "." + c.name) +
                                        ": SQLite allows autoincrement only on an INTEGER primary key; use type integer");
+      }
+      if (c.identity) {
+        diagnostics.error(c.where, "column " + quoted(t.name + "." + c.name) +
+                                       ": identity columns are a PostgreSQL feature; on SQLite use autoincrement: true");
       }
       if (c.autoincrement && t.options.without_rowid) {
         diagnostics.error(c.where, "column " + quoted(t.name + "." + c.name) +
