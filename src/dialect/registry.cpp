@@ -1,5 +1,6 @@
 // Maps a URL scheme to its dialect. Adding an engine is a folder under
 // src/dialect/ plus one line here.
+#include "dialect/postgresql/postgresql_dialect.hpp"
 #include "dialect/sqlite/sqlite_dialect.hpp"
 #include "strata/dialect/dialect.hpp"
 
@@ -7,7 +8,12 @@ namespace strata::dialect {
 
 const Dialect& dialect_for(const config::DatabaseUrl& url) {
   static const sqlite::SqliteDialect sqlite_dialect;
+  static const postgresql::PostgresqlDialect postgresql_dialect;
   if (url.scheme == "sqlite") return sqlite_dialect;
+  if (url.scheme == "postgresql") {
+    postgresql_dialect.set_scratch_server(url);
+    return postgresql_dialect;
+  }
   throw Error(ExitCode::InvalidInput, "database \"" + url.redacted() + "\": the " + url.scheme +
                                           " dialect is not available in this build of strata; use a sqlite:// URL");
 }

@@ -1,0 +1,188 @@
+#include "dialect/postgresql/database.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <random>
+
+#include "dialect/postgresql/introspector.hpp"
+
+namespace strata::dialect::postgresql {
+
+namespace {
+
+constexpr const char* kCreateVersionTable =
+    "CREATE TABLE IF NOT EXISTS public.strata_schema_versions (\n"
+    "  version text PRIMARY KEY,\n"
+    "  name text NOT NULL,\n"
+    "  checksum text NOT NULL,\n"
+    "  applied_at timestamptz NOT NULL DEFAULT now(),\n"
+    "  duration_ms bigint NOT NULL\n"
+    ")";
+
+// One advisory lock key for all of strata's migration work in a database.
+constexpr const char* kLock = "SELECT pg_advisory_xact_lock(hashtext('strata_schema_versions'))";
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+PostgresqlDatabase::PostgresqlDatabase(const std::string& conninfo, std::vector<std::string> schemas)
+    : conninfo_(conninfo), schemas_(std::move(schemas)), connection_(std::make_unique<Connection>(conninfo)) {
+  connection_->exec("SET client_min_messages = warning");
+}
+
+std::unique_ptr<PostgresqlDatabase> PostgresqlDatabase::create_scratch(const std::string& conninfo,
+                                                                       std::vector<std::string> schemas) {
+  static std::atomic<int> counter{0};
+  std::random_device rd;
+  const std::string name = "strata_scratch_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+                           std::to_string(rd() % 100000);
+  {
+    Connection maintenance(conninfo);
+    try {
+      maintenance.exec("CREATE DATABASE " + name + " TEMPLATE template0");
+    } catch (const std::exception& e) {
+      throw Error(ExitCode::Connection, "cannot create a scratch database on the server (" + describe_conninfo(conninfo) +
+                                            "): " + trimmed(e.what()) +
+                                            "; strata needs the CREATEDB privilege there to compare schemas the way "
+                                            "PostgreSQL stores them");
+    }
+  }
+  auto db = std::make_unique<PostgresqlDatabase>(with_database(conninfo, name), std::move(schemas));
+  db->drop_conninfo_ = conninfo;
+  db->drop_name_ = name;
+  return db;
+}
+
+PostgresqlDatabase::~PostgresqlDatabase() {
+  if (drop_name_.empty()) return;
+  connection_.reset();
+  try {
+    Connection maintenance(drop_conninfo_);
+    maintenance.exec("DROP DATABASE IF EXISTS " + drop_name_ + " WITH (FORCE)");
+  } catch (const std::exception&) {
+    // Best effort: a leftover scratch database is named strata_scratch_* and holds no data.
+  }
+}
+
+model::Schema PostgresqlDatabase::introspect() {
+  try {
+    return postgresql::introspect(*connection_, schemas_);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(ExitCode::Connection, "cannot read the schema (" + describe_conninfo(conninfo_) + "): " + trimmed(e.what()));
+  }
+}
+
+void PostgresqlDatabase::execute(const std::vector<Statement>& statements) {
+  using Phase = Statement::Phase;
+  std::size_t number = 0;
+  const Statement* current = nullptr;
+  try {
+    for (const Statement& s : statements)
+      if (s.phase == Phase::BeforeTransaction) connection_->exec(s.sql);
+    connection_->exec("BEGIN");
+    for (const Statement& s : statements) {
+      if (s.phase != Phase::InTransaction) continue;
+      ++number;
+      current = &s;
+      connection_->exec(s.sql);
+    }
+    connection_->exec("COMMIT");
+    for (const Statement& s : statements)
+      if (s.phase == Phase::AfterTransaction) connection_->exec(s.sql);
+  } catch (const std::exception& e) {
+    try {
+      connection_->exec("ROLLBACK");
+    } catch (const std::exception&) {
+    }
+    std::string message = "statement " + std::to_string(number) + " failed and everything was rolled back: " + trimmed(e.what());
+    if (current) message += "\n  " + current->sql;
+    throw Error(ExitCode::MigrationFailed, message);
+  }
+}
+
+std::vector<AppliedVersion> PostgresqlDatabase::applied_versions() {
+  std::vector<AppliedVersion> out;
+  if (connection_->query("SELECT to_regclass('public.strata_schema_versions')")[0][0] == std::nullopt) return out;
+  for (const auto& row : connection_->query(
+           "SELECT version, name, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+           "duration_ms FROM public.strata_schema_versions ORDER BY length(version), version")) {
+    out.push_back({row[0].value_or(""), row[1].value_or(""), row[2].value_or(""), row[3].value_or(""),
+                   std::stoll(row[4].value_or("0"))});
+  }
+  return out;
+}
+
+bool PostgresqlDatabase::run_migration(const MigrationRun& run) {
+  const bool up = run.direction == MigrationRun::Direction::Up;
+  const auto started = std::chrono::steady_clock::now();
+  std::size_t current = StatementFailed::npos;
+  try {
+    if (run.transactional) {
+      connection_->exec("BEGIN");
+      connection_->exec("SET LOCAL lock_timeout = " + std::to_string(lock_timeout_ms_));
+      connection_->exec(kLock);
+    }
+    connection_->exec(kCreateVersionTable);
+    const bool recorded = !connection_->query("SELECT 1 FROM public.strata_schema_versions WHERE version = $1", {run.version}).empty();
+    if (recorded == up) {
+      if (run.transactional) connection_->exec("ROLLBACK");
+      return false;
+    }
+    for (std::size_t i = 0; i < run.statements.size(); ++i) {
+      current = i;
+      connection_->exec(run.statements[i]);
+    }
+    current = StatementFailed::npos;
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (up) {
+      connection_->query("INSERT INTO public.strata_schema_versions (version, name, checksum, duration_ms) VALUES ($1, $2, $3, $4)",
+                         {run.version, run.name, run.checksum, std::to_string(elapsed.count())});
+    } else {
+      connection_->query("DELETE FROM public.strata_schema_versions WHERE version = $1", {run.version});
+    }
+    if (run.transactional) connection_->exec("COMMIT");
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    try {
+      connection_->exec("ROLLBACK");
+    } catch (const std::exception&) {
+    }
+    throw StatementFailed(current, trimmed(e.what()));
+  }
+  return true;
+}
+
+void PostgresqlDatabase::set_versions(const std::vector<AppliedVersion>& versions) {
+  try {
+    connection_->exec("BEGIN");
+    connection_->exec(kLock);
+    connection_->exec(kCreateVersionTable);
+    connection_->exec("DELETE FROM public.strata_schema_versions");
+    for (const AppliedVersion& v : versions) {
+      connection_->query(
+          "INSERT INTO public.strata_schema_versions (version, name, checksum, applied_at, duration_ms) "
+          "VALUES ($1, $2, $3, COALESCE(NULLIF($4, '')::timestamptz, now()), $5)",
+          {v.version, v.name, v.checksum, v.applied_at, std::to_string(v.duration_ms)});
+    }
+    connection_->exec("COMMIT");
+  } catch (const std::exception& e) {
+    try {
+      connection_->exec("ROLLBACK");
+    } catch (const std::exception&) {
+    }
+    throw Error(ExitCode::Connection, "cannot write the version table: " + trimmed(e.what()));
+  }
+}
+
+void PostgresqlDatabase::set_lock_timeout(int milliseconds) { lock_timeout_ms_ = milliseconds; }
+
+}  // namespace strata::dialect::postgresql

@@ -1,0 +1,197 @@
+#include "dialect/postgresql/ddl.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "strata/model/types.hpp"
+
+namespace strata::dialect::postgresql {
+
+namespace {
+
+// Keywords PostgreSQL reserves (cannot be a bare column or table name).
+const std::set<std::string>& reserved() {
+  static const std::set<std::string> words = {
+      "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "binary", "both",
+      "case", "cast", "check", "collate", "collation", "column", "concurrently", "constraint", "create", "cross",
+      "current_catalog", "current_date", "current_role", "current_schema", "current_time", "current_timestamp",
+      "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch",
+      "for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike", "in", "initially", "inner",
+      "intersect", "into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit", "localtime",
+      "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only", "or", "order", "outer",
+      "overlaps", "placing", "primary", "references", "returning", "right", "select", "session_user", "similar",
+      "some", "symmetric", "system_user", "table", "tablesample", "then", "to", "trailing", "true", "union", "unique",
+      "user", "using", "variadic", "verbose", "when", "where", "window", "with"};
+  return words;
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + quote_identifier(n);
+  return out;
+}
+
+std::string action_sql(model::ReferentialAction a) {
+  std::string s = model::to_string(a);
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return s;
+}
+
+}  // namespace
+
+std::string quote_identifier(const std::string& name) {
+  bool simple = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_');
+  for (char c : name)
+    simple = simple && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+                        c == '_' || c == '$');
+  if (simple && !reserved().count(name)) return name;
+  std::string out = "\"";
+  for (char c : name) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  return out + "\"";
+}
+
+std::string quote_string(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
+std::string qualified(const std::string& schema, const std::string& name) {
+  return schema.empty() ? quote_identifier(name) : quote_identifier(schema) + "." + quote_identifier(name);
+}
+
+std::string table_name(const model::Table& table) { return qualified(table.schema, table.name); }
+
+std::string qualified_reference(const std::string& reference) {
+  const std::size_t dot = reference.find('.');
+  if (dot == std::string::npos) return quote_identifier(reference);
+  return qualified(reference.substr(0, dot), reference.substr(dot + 1));
+}
+
+std::string declared_type(const std::string& type) {
+  auto portable = model::parse_portable_type(type);
+  if (!portable) return type;
+  using K = model::PortableKind;
+  auto args = [&] {
+    std::string out;
+    for (long a : portable->args) out += (out.empty() ? "" : ",") + std::to_string(a);
+    return out.empty() ? out : "(" + out + ")";
+  };
+  switch (portable->kind) {
+    case K::Integer: return "integer";
+    case K::BigInt: return "bigint";
+    case K::SmallInt: return "smallint";
+    case K::Text: return "text";
+    case K::Varchar: return "varchar" + args();
+    case K::Char: return "char" + args();
+    case K::Boolean: return "boolean";
+    case K::Real: return "real";
+    case K::Double: return "double precision";
+    case K::Numeric: return "numeric" + args();
+    case K::Date: return "date";
+    case K::Time: return "time";
+    case K::Timestamp: return "timestamp";
+    case K::TimestampTz: return "timestamptz";
+    case K::Json: return "json";
+    case K::Uuid: return "uuid";
+    case K::Blob: return "bytea";
+  }
+  return type;
+}
+
+std::string default_sql(const model::Default& value, const std::string& column_type) {
+  if (value.kind == model::Default::Kind::Expression) return value.expression;
+  const model::Literal& l = value.literal;
+  switch (l.kind) {
+    case model::Literal::Kind::Null: return "NULL";
+    case model::Literal::Kind::Boolean: return l.text;
+    case model::Literal::Kind::Number: {
+      // 0 and 1 on a boolean column are how other engines spell false and true.
+      auto portable = model::parse_portable_type(column_type);
+      if (portable && portable->kind == model::PortableKind::Boolean) return l.text == "0" ? "false" : "true";
+      if (!l.text.empty() && l.text.front() == '-') return "(" + l.text + ")";
+      return l.text;
+    }
+    case model::Literal::Kind::String: return quote_string(l.text);
+  }
+  return "NULL";
+}
+
+std::string column_definition(const model::Column& column) {
+  std::string out = quote_identifier(column.name) + " " + declared_type(column.type);
+  if (column.collation) out += " COLLATE " + quote_identifier(*column.collation);
+  if (column.generated) out += " GENERATED ALWAYS AS (" + column.generated->expression + ") STORED";
+  if (column.identity) out += column.identity == std::string("always") ? " GENERATED ALWAYS AS IDENTITY" : " GENERATED BY DEFAULT AS IDENTITY";
+  if (!column.nullable) out += " NOT NULL";
+  if (column.default_value) out += " DEFAULT " + default_sql(*column.default_value, column.type);
+  return out;
+}
+
+std::string foreign_key_clause(const model::ForeignKey& fk) {
+  std::string s;
+  if (fk.name) s += "CONSTRAINT " + quote_identifier(*fk.name) + " ";
+  s += "FOREIGN KEY (" + join_names(fk.columns) + ") REFERENCES " + qualified_reference(fk.ref_table);
+  if (!fk.ref_columns.empty()) s += " (" + join_names(fk.ref_columns) + ")";
+  if (fk.on_delete != model::ReferentialAction::NoAction) s += " ON DELETE " + action_sql(fk.on_delete);
+  if (fk.on_update != model::ReferentialAction::NoAction) s += " ON UPDATE " + action_sql(fk.on_update);
+  if (fk.deferrable) s += fk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+  return s;
+}
+
+std::string create_table(const model::Table& table) {
+  std::vector<std::string> parts;
+  for (const model::Column& c : table.columns) parts.push_back(column_definition(c));
+  if (table.primary_key) {
+    std::string pk;
+    if (table.primary_key->name) pk += "CONSTRAINT " + quote_identifier(*table.primary_key->name) + " ";
+    parts.push_back(pk + "PRIMARY KEY (" + join_names(table.primary_key->columns) + ")");
+  }
+  for (const model::UniqueConstraint& u : table.uniques) {
+    std::string s;
+    if (u.name) s += "CONSTRAINT " + quote_identifier(*u.name) + " ";
+    parts.push_back(s + "UNIQUE (" + join_names(u.columns) + ")");
+  }
+  for (const model::CheckConstraint& c : table.checks) {
+    std::string s;
+    if (c.name) s += "CONSTRAINT " + quote_identifier(*c.name) + " ";
+    parts.push_back(s + "CHECK (" + c.expression + ")");
+  }
+  std::string out = "CREATE TABLE " + table_name(table) + " (\n";
+  for (std::size_t i = 0; i < parts.size(); ++i) out += "  " + parts[i] + (i + 1 < parts.size() ? ",\n" : "\n");
+  return out + ")";
+}
+
+std::string create_index(const model::Table& table, const model::Index& index) {
+  std::string out = index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
+  out += quote_identifier(index.name) + " ON " + table_name(table);
+  if (!index.method.empty()) out += " USING " + index.method;
+  out += " (";
+  for (std::size_t i = 0; i < index.keys.size(); ++i) {
+    const model::IndexKey& k = index.keys[i];
+    if (i) out += ", ";
+    out += k.is_expression() ? "(" + k.expression + ")" : quote_identifier(k.column);
+    if (k.collation) out += " COLLATE " + quote_identifier(*k.collation);
+    if (k.opclass) out += " " + *k.opclass;
+    if (k.descending) out += " DESC";
+    if (k.nulls_first) out += *k.nulls_first ? " NULLS FIRST" : " NULLS LAST";
+  }
+  out += ")";
+  if (!index.include.empty()) out += " INCLUDE (" + join_names(index.include) + ")";
+  if (index.where_clause) out += " WHERE " + *index.where_clause;
+  return out;
+}
+
+std::string create_enum(const model::EnumType& type) {
+  std::string out = "CREATE TYPE " + qualified(type.schema, type.name) + " AS ENUM (";
+  for (std::size_t i = 0; i < type.values.size(); ++i) out += (i ? ", " : "") + quote_string(type.values[i]);
+  return out + ")";
+}
+
+}  // namespace strata::dialect::postgresql

@@ -1,0 +1,32 @@
+// PostgreSQL DDL text for single objects: identifiers, types, literals,
+// column definitions, tables, indexes, enum types.
+#pragma once
+
+#include <string>
+
+#include "strata/model/schema.hpp"
+
+namespace strata::dialect::postgresql {
+
+// The identifier as is when PostgreSQL reads it unquoted the same way
+// (lowercase, not reserved), else "double-quoted".
+std::string quote_identifier(const std::string& name);
+std::string quote_string(const std::string& value);
+// schema.name, or name for the default schema.
+std::string qualified(const std::string& schema, const std::string& name);
+std::string table_name(const model::Table& table);
+// A reference written "schema.table" or "table".
+std::string qualified_reference(const std::string& reference);
+
+// Portable names mapped to PostgreSQL types; anything else as written.
+std::string declared_type(const std::string& type);
+
+std::string default_sql(const model::Default& value, const std::string& column_type);
+std::string column_definition(const model::Column& column);
+// CREATE TABLE without its foreign keys (they are added once every table exists).
+std::string create_table(const model::Table& table);
+std::string foreign_key_clause(const model::ForeignKey& fk);
+std::string create_index(const model::Table& table, const model::Index& index);
+std::string create_enum(const model::EnumType& type);
+
+}  // namespace strata::dialect::postgresql

@@ -1,0 +1,177 @@
+#include "dialect/postgresql/postgresql_dialect.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "dialect/postgresql/database.hpp"
+#include "dialect/postgresql/ddl.hpp"
+#include "dialect/postgresql/renderer.hpp"
+
+namespace strata::dialect::postgresql {
+
+namespace {
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+// The managed schemas plus every schema the document uses.
+std::vector<std::string> schemas_for(const config::DatabaseUrl& url, const model::Schema& document) {
+  std::vector<std::string> out = url.schemas.empty() ? std::vector<std::string>{"public"} : url.schemas;
+  auto add = [&](const std::string& s) {
+    const std::string name = s.empty() ? "public" : s;
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  };
+  for (const model::Table& t : document.tables) add(t.schema);
+  for (const model::EnumType& e : document.enums) add(e.schema);
+  return out;
+}
+
+void carry_document_details(const model::Schema& document, model::Schema& normalized) {
+  for (model::Table& t : normalized.tables) {
+    const model::Table* source = nullptr;
+    for (const model::Table& d : document.tables)
+      if (d.name == t.name && d.schema == t.schema) source = &d;
+    if (!source) continue;
+    t.where = source->where;
+    t.renamed_from = source->renamed_from;
+    for (model::Column& c : t.columns) {
+      const model::Column* sc = nullptr;
+      for (const model::Column& d : source->columns)
+        if (d.name == c.name) sc = &d;
+      if (!sc) continue;
+      c.where = sc->where;
+      c.type_where = sc->type_where;
+      c.renamed_from = sc->renamed_from;
+      if (c.default_value && sc->default_value) c.default_value->where = sc->default_value->where;
+    }
+    for (model::Index& i : t.indexes)
+      for (const model::Index& si : source->indexes)
+        if (si.name == i.name) {
+          i.name_generated = si.name_generated;
+          i.renamed_from = si.renamed_from;
+          i.where = si.where;
+        }
+  }
+  for (model::EnumType& e : normalized.enums)
+    for (const model::EnumType& d : document.enums)
+      if (d.name == e.name && d.schema == e.schema) e.where = d.where;
+}
+
+bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+
+}  // namespace
+
+std::unique_ptr<Database> PostgresqlDialect::open(const config::DatabaseUrl& url, OpenMode) const {
+  return std::make_unique<PostgresqlDatabase>(url.conninfo, url.schemas.empty() ? std::vector<std::string>{"public"} : url.schemas);
+}
+
+std::unique_ptr<Database> PostgresqlDialect::open_scratch(const config::DatabaseUrl& target) const {
+  return PostgresqlDatabase::create_scratch(target.conninfo, target.schemas.empty() ? std::vector<std::string>{"public"} : target.schemas);
+}
+
+void PostgresqlDialect::validate(const model::Schema& desired, Diagnostics& diagnostics) const {
+  for (const model::Table& t : desired.tables) {
+    if (t.options.strict || t.options.without_rowid)
+      diagnostics.error(t.where, "table " + quoted(t.name) + ": strict and without_rowid are SQLite options; remove them");
+    for (const model::Column& c : t.columns) {
+      if (c.autoincrement)
+        diagnostics.error(c.where, "column " + quoted(t.name + "." + c.name) +
+                                       ": autoincrement is SQLite's; on PostgreSQL use identity: always (or by default)");
+      if (c.generated && !c.generated->stored)
+        diagnostics.error(c.where, "column " + quoted(t.name + "." + c.name) +
+                                       ": PostgreSQL generated columns are stored; add stored: true");
+      if (c.identity && c.default_value)
+        diagnostics.error(c.where, "column " + quoted(t.name + "." + c.name) + ": an identity column cannot have a default");
+    }
+  }
+  std::set<std::string> seen;
+  for (const model::EnumType& e : desired.enums) {
+    std::set<std::string> labels;
+    for (const std::string& v : e.values)
+      if (!labels.insert(v).second) diagnostics.error(e.where, "enum " + quoted(e.name) + " lists label " + quoted(v) + " twice");
+    if (!seen.insert(e.schema + "." + e.name).second) diagnostics.error(e.where, "enum " + quoted(e.name) + " is defined twice");
+  }
+}
+
+model::Schema PostgresqlDialect::normalize(const model::Schema& desired, Diagnostics& diagnostics) const {
+  config::DatabaseUrl server = scratch_server_;
+  server.schemas = schemas_for(server, desired);
+  auto scratch = PostgresqlDatabase::create_scratch(server.conninfo, server.schemas);
+  Connection& c = scratch->connection();
+  for (const std::string& s : server.schemas)
+    if (s != "public") c.exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(s));
+
+  const std::size_t errors_before = diagnostics.error_count();
+  diff::DiffResult creation = diff::diff_schemas({}, desired, *this);
+  plan::Plan plan = plan::order_changes(std::move(creation.changes), {}, desired);
+  std::vector<std::pair<Statement, std::pair<SourceLocation, std::string>>> foreign_keys;
+  for (const diff::Change& change : plan.changes) {
+    plan::Plan one;
+    one.changes = {change};
+    one.desired.tables = desired.tables;
+    SourceLocation where;
+    std::string what;
+    if (auto* x = std::get_if<diff::CreateTable>(&change)) where = x->table.where, what = "table " + quoted(x->table.name);
+    if (auto* x = std::get_if<diff::CreateIndex>(&change)) where = x->index.where, what = "index " + quoted(x->index.name);
+    if (auto* x = std::get_if<diff::CreateEnum>(&change)) where = x->type.where, what = "enum " + quoted(x->type.name);
+    if (auto* x = std::get_if<diff::CreateExtension>(&change)) what = "extension " + quoted(x->name);
+    for (const Statement& s : render_plan(one)) {
+      if (s.sql.find(" ADD CONSTRAINT ") != std::string::npos || s.sql.find(" ADD FOREIGN KEY ") != std::string::npos) {
+        foreign_keys.push_back({s, {where, what}});
+        continue;
+      }
+      try {
+        c.exec(s.sql);
+      } catch (const std::exception& e) {
+        std::string reason = e.what();
+        while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+        diagnostics.error(where, what + ": PostgreSQL rejects its definition: " + reason);
+        break;
+      }
+    }
+  }
+  for (const auto& [s, origin] : foreign_keys) {
+    try {
+      c.exec(s.sql);
+    } catch (const std::exception& e) {
+      std::string reason = e.what();
+      while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+      diagnostics.error(origin.first, origin.second + ": PostgreSQL rejects a foreign key: " + reason);
+    }
+  }
+  if (diagnostics.error_count() > errors_before) return {};
+  model::Schema normalized = scratch->introspect();
+  carry_document_details(desired, normalized);
+  // Extensions in the document are the managed ones; others the scratch database got by default do not count.
+  normalized.extensions = desired.extensions;
+  std::sort(normalized.extensions.begin(), normalized.extensions.end());
+  return normalized;
+}
+
+std::vector<Statement> PostgresqlDialect::render(const plan::Plan& plan) const { return render_plan(plan); }
+
+std::string PostgresqlDialect::rename_column_in_sql(const std::string& sql, const std::string& from, const std::string& to) const {
+  // Both the bare and the quoted spelling of the old name, outside string literals.
+  std::string out;
+  const std::string quoted_from = "\"" + from + "\"";
+  for (std::size_t i = 0; i < sql.size();) {
+    if (sql[i] == '\'') {
+      const std::size_t end = sql.find('\'', i + 1);
+      const std::size_t stop = end == std::string::npos ? sql.size() : end + 1;
+      out += sql.substr(i, stop - i);
+      i = stop;
+    } else if (sql.compare(i, quoted_from.size(), quoted_from) == 0) {
+      out += quote_identifier(to);
+      i += quoted_from.size();
+    } else if (sql.compare(i, from.size(), from) == 0 && (i == 0 || !is_word_char(sql[i - 1])) &&
+               (i + from.size() >= sql.size() || !is_word_char(sql[i + from.size()]))) {
+      out += quote_identifier(to);
+      i += from.size();
+    } else {
+      out += sql[i++];
+    }
+  }
+  return out;
+}
+
+}  // namespace strata::dialect::postgresql

@@ -1,0 +1,36 @@
+// The PostgreSQL dialect: connection, catalog introspection, normalization in
+// a scratch database on the same server, rendering, and the version table
+// guarded by an advisory lock.
+#pragma once
+
+#include "strata/dialect/dialect.hpp"
+
+namespace strata::dialect::postgresql {
+
+class PostgresqlDialect final : public Dialect {
+ public:
+  std::string name() const override { return "postgresql"; }
+  std::unique_ptr<Database> open(const config::DatabaseUrl& url, OpenMode mode) const override;
+  void validate(const model::Schema& desired, Diagnostics& diagnostics) const override;
+  model::Schema normalize(const model::Schema& desired, Diagnostics& diagnostics) const override;
+  std::vector<Statement> render(const plan::Plan& plan) const override;
+  std::unique_ptr<Database> open_scratch(const config::DatabaseUrl& target) const override;
+
+  std::string name_key(const std::string& name) const override { return name; }
+  std::string table_key(const model::Table& table) const override {
+    return (table.schema.empty() ? std::string("public") : table.schema) + "." + table.name;
+  }
+  bool types_equal(const std::string& a, const std::string& b) const override { return a == b; }
+  bool sql_equal(const std::string& a, const std::string& b) const override { return a == b; }
+  std::string rename_column_in_sql(const std::string& sql, const std::string& from, const std::string& to) const override;
+  bool stores_comments() const override { return true; }
+
+  // Where the scratch database for normalization lives: the target server
+  // unless a dev URL says otherwise. Set by the commands before normalize.
+  void set_scratch_server(const config::DatabaseUrl& url) const { scratch_server_ = url; }
+
+ private:
+  mutable config::DatabaseUrl scratch_server_;
+};
+
+}  // namespace strata::dialect::postgresql

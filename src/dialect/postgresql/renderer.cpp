@@ -1,0 +1,247 @@
+#include "dialect/postgresql/renderer.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "dialect/postgresql/ddl.hpp"
+#include "strata/model/types.hpp"
+
+namespace strata::dialect::postgresql {
+
+namespace {
+
+Statement stmt(std::string sql, std::string comment, bool destructive = false) {
+  Statement s;
+  s.sql = std::move(sql);
+  s.comment = std::move(comment);
+  s.destructive = destructive;
+  return s;
+}
+
+std::string type_family(const std::string& type) {
+  const std::string base = model::type_base_name(type);
+  if (base == "text" || base == "varchar" || base == "character" || base == "char" || base == "citext") return "text";
+  if (base == "numeric" || base == "decimal") return "numeric";
+  if (base == "varbit" || base == "bit") return "bit";
+  return base + "|" + type;  // anything else is its own family
+}
+
+// Whether a type change needs an explicit USING cast: between families of
+// binary-coercible types (text and varchar, numeric precisions) it does not.
+bool needs_using(const std::string& from, const std::string& to) { return type_family(from) != type_family(to); }
+
+std::string comment_literal(const std::optional<std::string>& comment) {
+  return comment ? quote_string(*comment) : std::string("NULL");
+}
+
+class Renderer {
+ public:
+  explicit Renderer(const plan::Plan& plan) : plan_(plan) {}
+
+  std::vector<Statement> run() {
+    // Constraint drops first: a table drop or a column change may depend on them being gone.
+    for (const diff::Change& change : plan_.changes)
+      if (auto* m = std::get_if<diff::ModifyTable>(&change)) drop_constraints(*m);
+    std::vector<std::string> dropped_tables;
+    std::vector<std::string> dropped_labels;
+    for (const diff::Change& change : plan_.changes) {
+      if (auto* d = std::get_if<diff::DropTable>(&change)) {
+        dropped_tables.push_back(table_name(d->table));
+        dropped_labels.push_back(d->table.name);
+        continue;
+      }
+      if (!dropped_tables.empty()) flush_drops(dropped_tables, dropped_labels);
+      if (!std::holds_alternative<diff::CreateTable>(change)) flush_foreign_keys();
+      std::visit([&](const auto& c) { render(c); }, change);
+    }
+    flush_drops(dropped_tables, dropped_labels);
+    flush_foreign_keys();
+    return std::move(out_);
+  }
+
+ private:
+  void flush_drops(std::vector<std::string>& tables, std::vector<std::string>& labels) {
+    if (tables.empty()) return;
+    // One statement, so that foreign keys between the dropped tables need no order.
+    std::string sql = "DROP TABLE ";
+    std::string comment = "drop table";
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      sql += (i ? ", " : "") + tables[i];
+      comment += (i ? ", " : " ") + labels[i];
+    }
+    out_.push_back(stmt(sql, comment + " and its rows", true));
+    tables.clear();
+    labels.clear();
+  }
+
+  void flush_foreign_keys() {
+    out_.insert(out_.end(), pending_foreign_keys_.begin(), pending_foreign_keys_.end());
+    pending_foreign_keys_.clear();
+  }
+
+  void drop_constraints(const diff::ModifyTable& m) {
+    const std::string table = table_name(m.to);
+    auto drop = [&](const std::string& stored, const std::string& what) {
+      out_.push_back(stmt("ALTER TABLE " + table + " DROP CONSTRAINT " + quote_identifier(stored), what));
+    };
+    for (const diff::TableChange& change : m.changes) {
+      if (auto* c = std::get_if<diff::DropForeignKey>(&change)) drop(c->foreign_key.stored_name, diff::describe(change, m.to.name));
+      if (auto* c = std::get_if<diff::DropUnique>(&change)) drop(c->unique.stored_name, diff::describe(change, m.to.name));
+      if (auto* c = std::get_if<diff::DropCheck>(&change)) drop(c->check.stored_name, diff::describe(change, m.to.name));
+      if (auto* c = std::get_if<diff::ChangePrimaryKey>(&change); c && c->from)
+        drop(c->from->stored_name, "drop the primary key of " + m.to.name);
+    }
+  }
+
+  void render(const diff::CreateExtension& c) {
+    out_.push_back(stmt("CREATE EXTENSION IF NOT EXISTS " + quote_identifier(c.name), "create extension " + c.name));
+  }
+  void render(const diff::DropExtension& c) {
+    out_.push_back(stmt("DROP EXTENSION " + quote_identifier(c.name), "drop extension " + c.name, true));
+  }
+  void render(const diff::CreateEnum& c) { out_.push_back(stmt(create_enum(c.type), "create enum type " + c.type.name)); }
+  void render(const diff::DropEnum& c) {
+    out_.push_back(stmt("DROP TYPE " + qualified(c.type.schema, c.type.name), "drop enum type " + c.type.name));
+  }
+  void render(const diff::AddEnumValue& c) {
+    std::string sql = "ALTER TYPE " + qualified(c.type.schema, c.type.name) + " ADD VALUE " + quote_string(c.value);
+    if (!c.before.empty()) sql += " BEFORE " + quote_string(c.before);
+    out_.push_back(stmt(sql, diff::describe(diff::Change{c})));
+  }
+  void render(const diff::CreateTable& c) {
+    out_.push_back(stmt(create_table(c.table), "create table " + c.table.name));
+    comments(c.table);
+    for (const model::ForeignKey& fk : c.table.foreign_keys)
+      pending_foreign_keys_.push_back(stmt("ALTER TABLE " + table_name(c.table) + " ADD " + foreign_key_clause(fk),
+                                           "add foreign key " + c.table.name + " -> " + fk.ref_table));
+  }
+  void render(const diff::DropTable&) {}  // gathered in run()
+  void render(const diff::RenameTable& c) {
+    const model::Table* t = plan_.desired.find_table(c.to);
+    const std::string schema = t ? t->schema : "";
+    out_.push_back(stmt("ALTER TABLE " + qualified(schema, c.from) + " RENAME TO " + quote_identifier(c.to),
+                        "rename table " + c.from + " to " + c.to));
+  }
+  void render(const diff::CreateIndex& c) {
+    const model::Table* t = plan_.desired.find_table(c.table);
+    model::Table fallback;
+    fallback.name = c.table;
+    out_.push_back(stmt(create_index(t ? *t : fallback, c.index), "create index " + c.index.name + " on " + c.table));
+  }
+  void render(const diff::DropIndex& c) {
+    const model::Table* t = plan_.current.find_table(c.table);
+    out_.push_back(stmt("DROP INDEX " + qualified(t ? t->schema : "", c.index.name), "drop index " + c.index.name));
+  }
+  void render(const diff::CreateView& c) {
+    out_.push_back(stmt("CREATE VIEW " + quote_identifier(c.view.name) + " AS\n" + c.view.sql, "create view " + c.view.name));
+  }
+  void render(const diff::DropView& c) { out_.push_back(stmt("DROP VIEW " + quote_identifier(c.view.name), "drop view " + c.view.name)); }
+  void render(const diff::CreateTrigger& c) { out_.push_back(stmt(c.trigger.sql, "create trigger " + c.trigger.name)); }
+  void render(const diff::DropTrigger& c) {
+    out_.push_back(stmt("DROP TRIGGER " + quote_identifier(c.trigger.name) + " ON " + quote_identifier(c.trigger.table),
+                        "drop trigger " + c.trigger.name));
+  }
+
+  void comments(const model::Table& t) {
+    if (t.comment) out_.push_back(stmt("COMMENT ON TABLE " + table_name(t) + " IS " + comment_literal(t.comment), ""));
+    for (const model::Column& c : t.columns)
+      if (c.comment)
+        out_.push_back(stmt("COMMENT ON COLUMN " + table_name(t) + "." + quote_identifier(c.name) + " IS " +
+                                comment_literal(c.comment),
+                            ""));
+  }
+
+  void render(const diff::ModifyTable& m) {
+    const std::string table = "ALTER TABLE " + table_name(m.to);
+    for (const diff::TableChange& change : m.changes) {
+      const std::string what = diff::describe(change, m.to.name);
+      if (auto* c = std::get_if<diff::RenameColumn>(&change)) {
+        out_.push_back(stmt(table + " RENAME COLUMN " + quote_identifier(c->from) + " TO " + quote_identifier(c->to), what));
+      }
+    }
+    for (const diff::TableChange& change : m.changes) {
+      const std::string what = diff::describe(change, m.to.name);
+      if (auto* add = std::get_if<diff::AddColumn>(&change)) {
+        out_.push_back(stmt(table + " ADD COLUMN " + column_definition(add->column), what));
+        if (add->column.comment)
+          out_.push_back(stmt("COMMENT ON COLUMN " + table_name(m.to) + "." + quote_identifier(add->column.name) + " IS " +
+                                  comment_literal(add->column.comment), ""));
+      } else if (auto* dropped = std::get_if<diff::DropColumn>(&change)) {
+        out_.push_back(stmt(table + " DROP COLUMN " + quote_identifier(dropped->column.name), what + " and its data", true));
+      } else if (auto* alter = std::get_if<diff::AlterColumn>(&change)) {
+        alter_column(m, *alter);
+      } else if (auto* pk = std::get_if<diff::ChangePrimaryKey>(&change); pk && pk->to) {
+        std::string s = table + " ADD ";
+        if (pk->to->name) s += "CONSTRAINT " + quote_identifier(*pk->to->name) + " ";
+        out_.push_back(stmt(s + "PRIMARY KEY (" + names(pk->to->columns) + ")", what));
+      } else if (auto* uq = std::get_if<diff::AddUnique>(&change)) {
+        std::string s = table + " ADD ";
+        if (uq->unique.name) s += "CONSTRAINT " + quote_identifier(*uq->unique.name) + " ";
+        out_.push_back(stmt(s + "UNIQUE (" + names(uq->unique.columns) + ")", what));
+      } else if (auto* ck = std::get_if<diff::AddCheck>(&change)) {
+        std::string s = table + " ADD ";
+        if (ck->check.name) s += "CONSTRAINT " + quote_identifier(*ck->check.name) + " ";
+        out_.push_back(stmt(s + "CHECK (" + ck->check.expression + ")", what));
+      } else if (auto* fk = std::get_if<diff::AddForeignKey>(&change)) {
+        out_.push_back(stmt(table + " ADD " + foreign_key_clause(fk->foreign_key), what));
+      } else if (auto* note = std::get_if<diff::SetTableComment>(&change)) {
+        out_.push_back(stmt("COMMENT ON TABLE " + table_name(m.to) + " IS " + comment_literal(note->comment), what));
+      }
+    }
+  }
+
+  void alter_column(const diff::ModifyTable& m, const diff::AlterColumn& c) {
+    const std::string table = "ALTER TABLE " + table_name(m.to);
+    const std::string column = quote_identifier(c.to.name);
+    const std::string prefix = table + " ALTER COLUMN " + column;
+    const std::string what = "column " + m.to.name + "." + c.to.name;
+    if (c.generated_changed) {
+      // A generated expression cannot be altered in place: the column is computed again.
+      out_.push_back(stmt(table + " DROP COLUMN " + column, what + ": drop to change how it is generated"));
+      out_.push_back(stmt(table + " ADD COLUMN " + column_definition(c.to), what + ": add it back"));
+      return;
+    }
+    if (c.identity_changed && c.from.identity) {
+      if (!c.to.identity) out_.push_back(stmt(prefix + " DROP IDENTITY", what + ": drop identity"));
+      else out_.push_back(stmt(prefix + " SET GENERATED " + (*c.to.identity == "always" ? "ALWAYS" : "BY DEFAULT"), what + ": identity"));
+    }
+    if ((c.default_changed || c.type_changed) && c.from.default_value)
+      out_.push_back(stmt(prefix + " DROP DEFAULT", what + ": drop default"));
+    if (c.type_changed || c.collation_changed) {
+      const std::string type = declared_type(c.to.type);
+      std::string sql = prefix + " TYPE " + type;
+      if (c.to.collation) sql += " COLLATE " + quote_identifier(*c.to.collation);
+      if (c.type_changed && needs_using(c.from.type, c.to.type)) sql += " USING " + column + "::" + type;
+      out_.push_back(stmt(sql, what + ": type " + c.from.type + " -> " + c.to.type, c.type_changed));
+    }
+    if (c.nullability_changed)
+      out_.push_back(stmt(prefix + (c.to.nullable ? " DROP NOT NULL" : " SET NOT NULL"), what + (c.to.nullable ? ": drop not null" : ": set not null")));
+    if ((c.default_changed || c.type_changed) && c.to.default_value)
+      out_.push_back(stmt(prefix + " SET DEFAULT " + default_sql(*c.to.default_value, c.to.type), what + ": default"));
+    if (c.identity_changed && !c.from.identity && c.to.identity)
+      out_.push_back(stmt(prefix + " ADD GENERATED " + (*c.to.identity == "always" ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY",
+                          what + ": identity"));
+    if (c.comment_changed)
+      out_.push_back(stmt("COMMENT ON COLUMN " + table_name(m.to) + "." + column + " IS " + comment_literal(c.to.comment),
+                          what + ": comment"));
+  }
+
+  static std::string names(const std::vector<std::string>& list) {
+    std::string out;
+    for (const std::string& n : list) out += (out.empty() ? "" : ", ") + quote_identifier(n);
+    return out;
+  }
+
+  const plan::Plan& plan_;
+  std::vector<Statement> out_;
+  std::vector<Statement> pending_foreign_keys_;
+};
+
+}  // namespace
+
+std::vector<Statement> render_plan(const plan::Plan& plan) {
+  if (plan.empty()) return {};
+  return Renderer(plan).run();
+}
+
+}  // namespace strata::dialect::postgresql
