@@ -4,11 +4,14 @@
 // Set STRATA_CASE=<text> to run only the cases whose name contains it.
 #include <yaml-cpp/yaml.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
 
+#include "dialect/postgresql/connection.hpp"
 #include "dialect/sqlite/connection.hpp"
 #include "strata/config/url.hpp"
 #include "strata/dialect/dialect.hpp"
@@ -33,6 +36,7 @@ struct Case {
   std::optional<std::string> error;
   std::optional<std::string> apply_error;
   bool no_changes = false;
+  bool skip_reverse = false;  // the change cannot be undone by a plan (e.g. removing an enum label)
 };
 
 std::vector<std::string> strings(const YAML::Node& node) {
@@ -44,9 +48,9 @@ std::vector<std::string> strings(const YAML::Node& node) {
   return out;
 }
 
-std::vector<Case> load_cases() {
+std::vector<Case> load_cases(const std::string& folder) {
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(strata::testing::source_path("tests/cases")))
+  for (const auto& entry : std::filesystem::directory_iterator(strata::testing::source_path(folder)))
     if (entry.path().extension() == ".yaml") files.push_back(entry.path());
   std::sort(files.begin(), files.end());
   std::vector<Case> cases;
@@ -65,6 +69,7 @@ std::vector<Case> load_cases() {
       if (n["error"]) c.error = n["error"].as<std::string>();
       if (n["apply_error"]) c.apply_error = n["apply_error"].as<std::string>();
       if (n["no_changes"]) c.no_changes = n["no_changes"].as<bool>();
+      if (n["skip_reverse"]) c.skip_reverse = n["skip_reverse"].as<bool>();
       if (filter && c.name.find(filter) == std::string::npos) continue;
       cases.push_back(std::move(c));
     }
@@ -80,8 +85,76 @@ struct TableRows {
 };
 using Snapshot = std::map<std::string, TableRows>;
 
-Snapshot snapshot(const std::string& path, const model::Schema& schema) {
-  dialect::sqlite::Connection connection(path, SQLITE_OPEN_READONLY);
+// A database for one case: made from the case's SQL, read for row checks.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  // Creates a database holding setup_sql's objects and rows; returns its URL.
+  virtual std::string create(const std::string& setup_sql) = 0;
+  virtual std::vector<dialect::sqlite::Connection::Row> query(const std::string& sql) = 0;
+  virtual std::string qualified(const model::Table& t) const = 0;
+};
+
+std::string double_quoted(const std::string& name) {
+  std::string out = "\"";
+  for (char ch : name) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
+class SqliteBackend final : public Backend {
+ public:
+  std::string name() const override { return "sqlite"; }
+  std::string create(const std::string& setup_sql) override {
+    path_ = dir_.file("case.db");
+    dialect::sqlite::Connection(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE).exec(setup_sql);
+    return "sqlite:///" + path_;
+  }
+  std::vector<dialect::sqlite::Connection::Row> query(const std::string& sql) override {
+    return dialect::sqlite::Connection(path_, SQLITE_OPEN_READONLY).query(sql);
+  }
+  std::string qualified(const model::Table& t) const override { return double_quoted(t.name); }
+
+ private:
+  TempDir dir_;
+  std::string path_;
+};
+
+// Each case gets a database of its own on the test server, dropped afterwards.
+class PostgresBackend final : public Backend {
+ public:
+  explicit PostgresBackend(std::string server) : server_(std::move(server)) {}
+  ~PostgresBackend() override {
+    connection_.reset();
+    if (database_.empty()) return;
+    try {
+      dialect::postgresql::Connection(server_).exec("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+    } catch (const std::exception&) {
+    }
+  }
+  std::string name() const override { return "postgresql"; }
+  std::string create(const std::string& setup_sql) override {
+    static int counter = 0;
+    database_ = "strata_case_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    dialect::postgresql::Connection(server_).exec("CREATE DATABASE " + database_ + " TEMPLATE template0");
+    const std::string url = server_.substr(0, server_.rfind('/') + 1) + database_;
+    connection_ = std::make_unique<dialect::postgresql::Connection>(url);
+    connection_->exec("SET client_min_messages = warning");
+    if (!setup_sql.empty()) connection_->exec(setup_sql);
+    return url;
+  }
+  std::vector<dialect::sqlite::Connection::Row> query(const std::string& sql) override { return connection_->query(sql); }
+  std::string qualified(const model::Table& t) const override {
+    return t.schema.empty() ? double_quoted(t.name) : double_quoted(t.schema) + "." + double_quoted(t.name);
+  }
+
+ private:
+  std::string server_;
+  std::string database_;
+  std::unique_ptr<dialect::postgresql::Connection> connection_;
+};
+
+Snapshot snapshot(Backend& backend, const model::Schema& schema) {
   Snapshot out;
   for (const model::Table& t : schema.tables) {
     TableRows rows;
@@ -89,16 +162,10 @@ Snapshot snapshot(const std::string& path, const model::Schema& schema) {
     for (const model::Column& c : t.columns) {
       rows.columns.push_back(model::to_lower(c.name));
       rows.generated.push_back(c.generated.has_value());
-      std::string quoted = "\"";
-      for (char ch : c.name) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      quoted += "\"";
-      select += (select.empty() ? "" : ", ") + std::string("CAST(") + quoted + " AS TEXT)";
+      select += (select.empty() ? "" : ", ") + std::string("CAST(") + double_quoted(c.name) + " AS TEXT)";
     }
-    std::string table = "\"";
-    for (char ch : t.name) table += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    table += "\"";
-    rows.rows = connection.query("SELECT " + select + " FROM " + table);
-    out[model::to_lower(t.name)] = std::move(rows);
+    rows.rows = backend.query("SELECT " + (select.empty() ? std::string("1") : select) + " FROM " + backend.qualified(t));
+    out[model::to_lower(t.schema.empty() ? t.name : t.schema + "." + t.name)] = std::move(rows);
   }
   return out;
 }
@@ -175,18 +242,12 @@ bool contains_ignoring_case(const std::string& text, const std::string& part) {
   return contains(model::to_lower(text), model::to_lower(part));
 }
 
-void run_case(const Case& c) {
-  TempDir dir;
-  const std::string path = dir.file("case.db");
-  {
-    dialect::sqlite::Connection setup(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    setup.exec(c.current);
-  }
-  const config::DatabaseUrl url = config::parse_database_url("sqlite:///" + path);
+void run_case(const Case& c, Backend& backend) {
+  const config::DatabaseUrl url = config::parse_database_url(backend.create(c.current));
   const dialect::Dialect& dialect = dialect::dialect_for(url);
   auto database = dialect.open(url, dialect::OpenMode::ReadWrite);
   const model::Schema original = database->introspect();
-  const Snapshot rows0 = snapshot(path, original);
+  const Snapshot rows0 = snapshot(backend, original);
 
   load::LoadResult loaded = load::load_schema_text(c.desired, c.file + "#" + c.name, load::Format::Yaml);
   const model::Schema document = loaded.schema;
@@ -231,13 +292,13 @@ void run_case(const Case& c) {
     const model::Schema after = database->introspect();
     INFO("phase forward (failed): the database must be unchanged");
     CHECK(to_sql_script(reconcile(dialect, after, original).statements).empty());
-    check_rows_survive(rows0, snapshot(path, after), {}, "failed forward");
+    check_rows_survive(rows0, snapshot(backend, after), {}, "failed forward");
     return;
   }
 
   database->execute(forward.statements);
   const model::Schema after_forward = database->introspect();
-  const Snapshot rows1 = snapshot(path, after_forward);
+  const Snapshot rows1 = snapshot(backend, after_forward);
   if (c.lossy != "forward" && c.lossy != "both") check_rows_survive(rows0, rows1, forward_renames(document), "forward");
 
   // Phase 2: idempotent.
@@ -246,6 +307,8 @@ void run_case(const Case& c) {
     INFO("phase idempotent: a second plan must be empty, got:\n" << again);
     CHECK(again.empty());
   }
+
+  if (c.skip_reverse) return;
 
   // Phase 3: reverse.
   const model::Schema target = diff::with_reverse_hints(original, document);
@@ -256,7 +319,7 @@ void run_case(const Case& c) {
   database->execute(reverse.statements);
   const model::Schema after_reverse = database->introspect();
   if (c.lossy != "reverse" && c.lossy != "both")
-    check_rows_survive(rows1, snapshot(path, after_reverse), reverse_renames(document), "reverse");
+    check_rows_survive(rows1, snapshot(backend, after_reverse), reverse_renames(document), "reverse");
 
   // Phase 4: idempotent again, and back where we started.
   const std::string again = to_sql_script(reconcile(dialect, after_reverse, original).statements);
@@ -267,9 +330,28 @@ void run_case(const Case& c) {
 }  // namespace
 
 TEST_CASE("schema cases on SQLite: forward, idempotent, reverse, idempotent", "[cases]") {
-  const std::vector<Case> cases = load_cases();
+  const std::vector<Case> cases = load_cases("tests/cases");
   if (!std::getenv("STRATA_CASE")) REQUIRE(cases.size() >= 80);
   for (const Case& c : cases) {
-    DYNAMIC_SECTION(c.file << ": " << c.name) { run_case(c); }
+    DYNAMIC_SECTION(c.file << ": " << c.name) {
+      SqliteBackend backend;
+      run_case(c, backend);
+    }
+  }
+}
+
+TEST_CASE("schema cases on PostgreSQL: forward, idempotent, reverse, idempotent", "[cases][postgresql]") {
+  const char* server = std::getenv("STRATA_TEST_PG_URL");
+  if (!server) {
+    WARN("STRATA_TEST_PG_URL is not set: the PostgreSQL cases did not run (scripts/test.sh starts a server)");
+    return;
+  }
+  const std::vector<Case> cases = load_cases("tests/cases/postgresql");
+  if (!std::getenv("STRATA_CASE")) REQUIRE(cases.size() >= 1);
+  for (const Case& c : cases) {
+    DYNAMIC_SECTION(c.file << ": " << c.name) {
+      PostgresBackend backend(server);
+      run_case(c, backend);
+    }
   }
 }
