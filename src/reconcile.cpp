@@ -1,5 +1,7 @@
 #include "strata/reconcile.hpp"
 
+#include <algorithm>
+
 #include "strata/diff/differ.hpp"
 
 namespace strata {
@@ -16,6 +18,16 @@ model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& d
 
 model::Schema load_desired(const std::string& path, const dialect::Dialect& dialect, Diagnostics& warnings) {
   return prepare_desired(load::load_schema_path(path), dialect, warnings);
+}
+
+void manage_schemas_of(const model::Schema& document, config::DatabaseUrl& url) {
+  if (url.scheme != "postgresql") return;
+  auto add = [&](const std::string& schema) {
+    const std::string name = schema.empty() ? "public" : schema;
+    if (std::find(url.schemas.begin(), url.schemas.end(), name) == url.schemas.end()) url.schemas.push_back(name);
+  };
+  for (const model::Table& t : document.tables) add(t.schema);
+  for (const model::EnumType& e : document.enums) add(e.schema);
 }
 
 Reconciliation reconcile(const dialect::Dialect& dialect, const model::Schema& current, const model::Schema& desired) {

@@ -23,6 +23,10 @@ model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& d
 // load_schema_path + prepare_desired.
 model::Schema load_desired(const std::string& path, const dialect::Dialect& dialect, Diagnostics& warnings);
 
+// Adds the schemas (namespaces) the document uses to the ones a connection
+// manages, so that introspection sees the tables the document talks about.
+void manage_schemas_of(const model::Schema& document, config::DatabaseUrl& url);
+
 struct Reconciliation {
   plan::Plan plan;
   std::vector<Statement> statements;

@@ -17,7 +17,8 @@ struct InspectOptions {
 
 int run_inspect(const GlobalOptions& global, const InspectOptions& options) {
   const config::Settings settings = resolve(global);
-  const config::DatabaseUrl url = config::parse_database_url(settings.url);
+  config::DatabaseUrl url = config::parse_database_url(settings.url);
+  if (!settings.schemas.empty()) url.schemas = settings.schemas;
   const dialect::Dialect& dialect = dialect::dialect_for(url);
   auto database = dialect.open(url, dialect::OpenMode::ReadOnly);
   if (!database->exists()) {

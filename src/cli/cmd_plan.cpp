@@ -25,11 +25,13 @@ void print_warnings(const Diagnostics& warnings) {
 
 int run_plan(const GlobalOptions& global, const PlanOptions& options) {
   const config::Settings settings = resolve(global);
-  const config::DatabaseUrl url = config::parse_database_url(settings.url);
+  config::DatabaseUrl url = config::parse_database_url(settings.url);
+  if (!settings.schemas.empty()) url.schemas = settings.schemas;
   const dialect::Dialect& dialect = dialect::dialect_for(url);
 
   Diagnostics warnings;
   const model::Schema desired = load_desired(settings.schema_path, dialect, warnings);
+  manage_schemas_of(desired, url);
   auto database = dialect.open(url, dialect::OpenMode::ReadOnly);
   if (!database->exists()) {
     std::cerr << "note: database " << url.redacted() << " does not exist yet; planning against an empty database\n";

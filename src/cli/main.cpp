@@ -17,6 +17,7 @@ Target resolve_target(const GlobalOptions& global) {
   Target target;
   target.settings = resolve(global);
   target.url = config::parse_database_url(target.settings.url);
+  if (!target.settings.schemas.empty()) target.url.schemas = target.settings.schemas;
   target.dialect = &dialect::dialect_for(target.url);
   return target;
 }

@@ -16,6 +16,7 @@ namespace {
 
 struct FileSettings {
   std::optional<std::string> url, schema_path, migrations_dir;
+  std::vector<std::string> schemas;
 };
 
 std::string position(const std::string& file, const toml::source_region& region) {
@@ -44,6 +45,15 @@ FileSettings read_config_file(const std::string& file) {
     }
     for (auto&& [sub, value] : *node.as_table()) {
       const std::string s(sub.str());
+      if (k == "database" && s == "schemas") {
+        if (const toml::array* list = value.as_array()) {
+          for (const toml::node& item : *list)
+            if (item.is_string()) out.schemas.push_back(item.as_string()->get());
+          continue;
+        }
+        errors << position(file, value.source()) << ": error: \"database.schemas\" must be a list of schema names\n";
+        continue;
+      }
       std::string expected;
       for (const auto& [section, name] : known)
         if (section == k) expected = name;
@@ -123,6 +133,20 @@ Settings resolve_settings(const SettingsFlags& flags, const EnvironmentLookup& e
   } else {
     settings.url = kDefaultUrl;
     settings.url_origin = "the default";
+  }
+
+  if (auto env = environment("STRATA_SCHEMAS")) {
+    std::string list = *env;
+    std::size_t pos = 0;
+    while (pos <= list.size()) {
+      const std::size_t comma = list.find(',', pos);
+      const std::string item = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+      if (!item.empty()) settings.schemas.push_back(item);
+      if (comma == std::string::npos) break;
+      pos = comma + 1;
+    }
+  } else {
+    settings.schemas = file.schemas;
   }
 
   if (flags.schema_path) settings.schema_path = *flags.schema_path;

@@ -77,6 +77,7 @@ bool single_column(const std::vector<std::string>& columns, const std::string& n
 Value table_value(const model::Table& t) {
   Value v = Value::map();
   v.set("name", Value::str(t.name));
+  if (!t.schema.empty()) v.set("schema", Value::str(t.schema));
   if (t.comment) v.set("comment", Value::str(*t.comment));
   if (t.options.without_rowid) v.set("without_rowid", Value::boolean(true));
   if (t.options.strict) v.set("strict", Value::boolean(true));
@@ -94,6 +95,7 @@ Value table_value(const model::Table& t) {
     if (c.nullable) col.set("nullable", Value::boolean(true));
     if (inline_pk && single_column(t.primary_key->columns, c.name)) col.set("primary_key", Value::boolean(true));
     if (c.autoincrement) col.set("autoincrement", Value::boolean(true));
+    if (c.identity) col.set("identity", Value::str(*c.identity));
     if (c.default_value) {
       if (c.default_value->kind == model::Default::Kind::Expression)
         col.set("default_sql", Value::str(c.default_value->expression));
@@ -156,7 +158,7 @@ Value table_value(const model::Table& t) {
     if (index.name != model::generated_index_name(t.name, index)) i.set("name", Value::str(index.name));
     Value keys = Value::list(true);
     for (const model::IndexKey& k : index.keys) {
-      if (!k.is_expression() && !k.descending && !k.collation) {
+      if (!k.is_expression() && !k.descending && !k.collation && !k.nulls_first && !k.opclass) {
         keys.items.push_back(Value::str(k.column));
         continue;
       }
@@ -164,10 +166,14 @@ Value table_value(const model::Table& t) {
       if (k.is_expression()) key.set("expr", Value::str(k.expression));
       else key.set("column", Value::str(k.column));
       if (k.descending) key.set("desc", Value::boolean(true));
+      if (k.nulls_first) key.set("nulls", Value::str(*k.nulls_first ? "first" : "last"));
       if (k.collation) key.set("collation", Value::str(*k.collation));
+      if (k.opclass) key.set("opclass", Value::str(*k.opclass));
       keys.items.push_back(key);
     }
     i.set("columns", keys);
+    if (!index.method.empty()) i.set("method", Value::str(index.method));
+    if (!index.include.empty()) i.set("include", names(index.include));
     if (index.unique) i.set("unique", Value::boolean(true));
     if (index.where_clause) i.set("where", Value::str(*index.where_clause));
     indexes.items.push_back(i);
@@ -203,6 +209,19 @@ Value table_value(const model::Table& t) {
 
 Value document_value(const model::Schema& schema) {
   Value root = Value::map();
+  if (!schema.extensions.empty()) root.set("extensions", names(schema.extensions));
+  if (!schema.enums.empty()) {
+    Value enums = Value::list();
+    for (const model::EnumType& e : schema.enums) {
+      Value v = Value::map(true);
+      v.set("name", Value::str(e.name));
+      if (!e.schema.empty()) v.set("schema", Value::str(e.schema));
+      v.set("values", names(e.values));
+      if (e.comment) v.set("comment", Value::str(*e.comment));
+      enums.items.push_back(v);
+    }
+    root.set("enums", enums);
+  }
   Value tables = Value::list();
   for (const model::Table& t : schema.tables) tables.items.push_back(table_value(t));
   root.set("tables", tables);
@@ -402,6 +421,10 @@ std::string toml_value(const Value& v) {
 std::string write_toml(const Value& root) {
   std::string out;
   for (const auto& [section, list] : root.entries) {
+    if (section == "extensions") {
+      out += "extensions = " + toml_inline(list) + "\n";
+      continue;
+    }
     for (const Value& item : list.items) {
       if (!out.empty()) out += "\n";
       out += "[[" + section + "]]\n";

@@ -29,7 +29,9 @@ std::vector<std::pair<std::string, std::string>> file_statements(const std::vect
 Reconciliation pending_schema_changes(const dialect::Dialect& dialect, const config::DatabaseUrl& url,
                                       const std::string& schema_path, const Directory& directory, Diagnostics& warnings) {
   const model::Schema desired = load_desired(schema_path, dialect, warnings);
-  const model::Schema head = replay(dialect, url, directory);
+  config::DatabaseUrl scratch = url;
+  manage_schemas_of(desired, scratch);
+  const model::Schema head = replay(dialect, scratch, directory);
   return reconcile(dialect, head, desired);
 }
 
@@ -54,7 +56,9 @@ RevisionResult create_revision(const dialect::Dialect& dialect, const config::Da
   text.message = options.message;
   if (!options.empty) {
     const model::Schema desired = load_desired(schema_path, dialect, result.warnings);
-    const model::Schema head = replay(dialect, url, directory);
+    config::DatabaseUrl scratch = url;
+    manage_schemas_of(desired, scratch);
+    const model::Schema head = replay(dialect, scratch, directory);
     Reconciliation forward = reconcile(dialect, head, desired);
     result.warnings.append(forward.warnings);
     if (forward.statements.empty()) return result;

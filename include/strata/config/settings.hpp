@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace strata::config {
 
@@ -14,6 +15,7 @@ struct Settings {
   std::string migrations_dir;  // versioned migrations
   std::string config_file;     // the strata.toml that was read, or "" when none
   std::string url_origin;      // where the URL came from, for messages: "--url", "DATABASE_URL", ...
+  std::vector<std::string> schemas;  // PostgreSQL schemas to manage; empty means public
 };
 
 struct SettingsFlags {

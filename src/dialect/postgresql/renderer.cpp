@@ -39,6 +39,7 @@ class Renderer {
   explicit Renderer(const plan::Plan& plan) : plan_(plan) {}
 
   std::vector<Statement> run() {
+    create_schemas();
     // Constraint drops first: a table drop or a column change may depend on them being gone.
     for (const diff::Change& change : plan_.changes)
       if (auto* m = std::get_if<diff::ModifyTable>(&change)) drop_constraints(*m);
@@ -60,6 +61,20 @@ class Renderer {
   }
 
  private:
+  // Schemas that new tables or types live in and that hold nothing yet.
+  void create_schemas() {
+    std::set<std::string> existing, needed;
+    for (const model::Table& t : plan_.current.tables) existing.insert(t.schema);
+    for (const model::EnumType& e : plan_.current.enums) existing.insert(e.schema);
+    for (const diff::Change& change : plan_.changes) {
+      if (auto* c = std::get_if<diff::CreateTable>(&change)) needed.insert(c->table.schema);
+      if (auto* e = std::get_if<diff::CreateEnum>(&change)) needed.insert(e->type.schema);
+    }
+    for (const std::string& schema : needed)
+      if (!schema.empty() && !existing.count(schema))
+        out_.push_back(stmt("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(schema), "schema " + schema));
+  }
+
   void flush_drops(std::vector<std::string>& tables, std::vector<std::string>& labels) {
     if (tables.empty()) return;
     // One statement, so that foreign keys between the dropped tables need no order.
