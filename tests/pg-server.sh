@@ -21,6 +21,10 @@ case "${1:-}" in
     PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     as_server_user "$BIN/initdb" -D "$DIR/data" -A trust -U postgres --no-sync -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 \
       || { cat "$DIR/initdb.log" >&2; exit 1; }
+    # One role must give a password, so that a wrong one can be tested; all else is trusted.
+    { echo "host all strata_password_user 127.0.0.1/32 scram-sha-256"; cat "$DIR/data/pg_hba.conf"; } > "$DIR/pg_hba.conf"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres: "$DIR/pg_hba.conf"; fi
+    as_server_user cp "$DIR/pg_hba.conf" "$DIR/data/pg_hba.conf"
     as_server_user "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
       -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
       start >/dev/null || { cat "$DIR/server.log" >&2; exit 1; }

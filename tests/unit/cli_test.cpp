@@ -122,8 +122,9 @@ TEST_CASE("bad URLs, missing files and unreadable databases have their exit code
   auto no_verb = run_strata("", dir.path());
   CHECK(no_verb.exit_code == 2);
 
-  auto pg = run_strata("plan --url postgresql://me:hunter2@localhost/db", dir.path());
-  CHECK(pg.exit_code == 3);
+  auto pg = run_strata("plan --url postgresql://me:hunter2@127.0.0.1:1/db", dir.path());
+  CHECK(pg.exit_code == 4);
+  CHECK(pg.err.find("cannot connect to PostgreSQL (host 127.0.0.1 port 1, database db, user me)") != std::string::npos);
   CHECK(pg.err.find("hunter2") == std::string::npos);
 }
 
