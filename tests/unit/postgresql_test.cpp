@@ -131,7 +131,8 @@ TEST_CASE("a PostgreSQL database inspects to a document that plans to nothing", 
 TEST_CASE("PostgreSQL bad input: each a clear message and exit code, nothing changed", "[postgresql][errors]") {
   TestDatabase db;
   REQUIRE_SERVER(db);
-  db.exec("CREATE TABLE keep (id integer PRIMARY KEY); CREATE ROLE strata_password_user LOGIN PASSWORD 'right-one';");
+  db.exec("CREATE TABLE keep (id integer PRIMARY KEY); DROP ROLE IF EXISTS strata_password_user;"
+          "CREATE ROLE strata_password_user LOGIN PASSWORD 'right-one';");
   TempDir dir;
   dir.write("schema.yaml", "tables:\n  - { name: keep, columns: [{ name: id, type: integer, primary_key: true }] }\n");
   const std::string port = db.server().substr(db.server().rfind(':') + 1, db.server().rfind('/') - db.server().rfind(':') - 1);
