@@ -209,11 +209,13 @@ class Differ {
     return same_optional_name(a.name, b.name) && same_names(a.columns, b.columns) &&
            cmp_.names_equal(a.ref_table, b.ref_table) && same_names(a.ref_columns, b.ref_columns) &&
            a.on_delete == b.on_delete && a.on_update == b.on_update && a.deferrable == b.deferrable &&
-           a.initially_deferred == b.initially_deferred;
+           a.initially_deferred == b.initially_deferred && a.match_full == b.match_full && a.not_valid == b.not_valid;
   }
 
   bool same_index(const model::Index& a, const model::Index& b) const {
-    if (a.unique != b.unique || a.keys.size() != b.keys.size()) return false;
+    if (a.unique != b.unique || a.keys.size() != b.keys.size() || a.method != b.method ||
+        a.nulls_not_distinct != b.nulls_not_distinct || !same_names(a.include, b.include))
+      return false;
     if (a.where_clause.has_value() != b.where_clause.has_value()) return false;
     if (a.where_clause && !cmp_.sql_equal(*a.where_clause, *b.where_clause)) return false;
     for (std::size_t i = 0; i < a.keys.size(); ++i) {
@@ -224,6 +226,7 @@ class Differ {
         return false;
       if (x.collation.has_value() != y.collation.has_value() || (x.collation && !model::iequals(*x.collation, *y.collation)))
         return false;
+      if (x.nulls_first != y.nulls_first || x.opclass != y.opclass) return false;
     }
     return true;
   }
@@ -261,13 +264,15 @@ class Differ {
 
     for (const model::UniqueConstraint& u : have.uniques) {
       bool kept = std::any_of(want.uniques.begin(), want.uniques.end(), [&](const model::UniqueConstraint& w) {
-        return same_names(u.columns, w.columns) && same_optional_name(u.name, w.name);
+        return same_names(u.columns, w.columns) && same_optional_name(u.name, w.name) &&
+               u.nulls_not_distinct == w.nulls_not_distinct;
       });
       if (!kept) changes.push_back(DropUnique{u});
     }
     for (const model::UniqueConstraint& w : want.uniques) {
       bool exists = std::any_of(have.uniques.begin(), have.uniques.end(), [&](const model::UniqueConstraint& u) {
-        return same_names(u.columns, w.columns) && same_optional_name(u.name, w.name);
+        return same_names(u.columns, w.columns) && same_optional_name(u.name, w.name) &&
+               u.nulls_not_distinct == w.nulls_not_distinct;
       });
       if (!exists) changes.push_back(AddUnique{w});
     }
@@ -282,7 +287,7 @@ class Differ {
       if (!exists) changes.push_back(AddForeignKey{w});
     }
     auto same_check = [&](const model::CheckConstraint& a, const model::CheckConstraint& b) {
-      return same_optional_name(a.name, b.name) && cmp_.sql_equal(a.expression, b.expression);
+      return same_optional_name(a.name, b.name) && cmp_.sql_equal(a.expression, b.expression) && a.not_valid == b.not_valid;
     };
     for (const model::CheckConstraint& c : have.checks) {
       if (std::none_of(want.checks.begin(), want.checks.end(), [&](const auto& w) { return same_check(c, w); }))

@@ -68,6 +68,8 @@ void reference_fields(Value& v, const model::ForeignKey& fk) {
   if (fk.on_update != model::ReferentialAction::NoAction) v.set("on_update", Value::str(model::to_string(fk.on_update)));
   if (fk.deferrable) v.set("deferrable", Value::boolean(true));
   if (fk.initially_deferred) v.set("initially_deferred", Value::boolean(true));
+  if (fk.match_full) v.set("match", Value::str("full"));
+  if (fk.not_valid) v.set("not_valid", Value::boolean(true));
 }
 
 bool single_column(const std::vector<std::string>& columns, const std::string& name) {
@@ -110,7 +112,8 @@ Value table_value(const model::Table& t) {
     }
     if (c.collation) col.set("collation", Value::str(*c.collation));
     for (std::size_t i = 0; i < t.uniques.size(); ++i) {
-      if (!unique_inlined[i] && !t.uniques[i].name && single_column(t.uniques[i].columns, c.name)) {
+      if (!unique_inlined[i] && !t.uniques[i].name && !t.uniques[i].nulls_not_distinct &&
+          single_column(t.uniques[i].columns, c.name)) {
         unique_inlined[i] = true;
         col.set("unique", Value::boolean(true));
         break;
@@ -148,6 +151,7 @@ Value table_value(const model::Table& t) {
     Value u = Value::map(true);
     if (t.uniques[i].name) u.set("name", Value::str(*t.uniques[i].name));
     u.set("columns", names(t.uniques[i].columns));
+    if (t.uniques[i].nulls_not_distinct) u.set("nulls_not_distinct", Value::boolean(true));
     uniques.items.push_back(u);
   }
   if (!uniques.items.empty()) v.set("uniques", uniques);
@@ -175,6 +179,7 @@ Value table_value(const model::Table& t) {
     if (!index.method.empty()) i.set("method", Value::str(index.method));
     if (!index.include.empty()) i.set("include", names(index.include));
     if (index.unique) i.set("unique", Value::boolean(true));
+    if (index.nulls_not_distinct) i.set("nulls_not_distinct", Value::boolean(true));
     if (index.where_clause) i.set("where", Value::str(*index.where_clause));
     indexes.items.push_back(i);
   }
@@ -201,6 +206,7 @@ Value table_value(const model::Table& t) {
     Value check = Value::map(true);
     if (c.name) check.set("name", Value::str(*c.name));
     check.set("expr", Value::str(c.expression));
+    if (c.not_valid) check.set("not_valid", Value::boolean(true));
     checks.items.push_back(check);
   }
   if (!checks.items.empty()) v.set("checks", checks);

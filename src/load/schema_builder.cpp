@@ -158,9 +158,19 @@ const std::vector<std::string> kColumnKeys = {
     "name", "type", "nullable", "primary_key", "autoincrement", "default", "default_sql", "generated",
     "collation", "unique", "references", "check", "renamed_from", "comment", "identity"};
 const std::vector<std::string> kReferenceKeys = {"table", "column", "columns", "on_delete", "on_update",
-                                                 "deferrable", "initially_deferred", "name"};
+                                                 "deferrable", "initially_deferred", "name", "match", "not_valid"};
 const std::vector<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update",
-                                                  "deferrable", "initially_deferred"};
+                                                  "deferrable", "initially_deferred", "match", "not_valid"};
+
+// match: full | simple (the default).
+bool read_match(const MapReader& r) {
+  auto match = r.string("match");
+  if (!match) return false;
+  const std::string v = model::to_lower(*match);
+  if (v != "full" && v != "simple")
+    r.diagnostics().error(r.get("match")->where, "\"match\" must be \"full\" or \"simple\", not \"" + *match + "\"");
+  return v == "full";
+}
 const std::vector<std::string> kTableKeys = {"name", "schema", "renamed_from", "comment", "columns", "primary_key", "uniques",
                                              "indexes", "foreign_keys", "checks", "without_rowid", "strict"};
 
@@ -182,6 +192,8 @@ void read_reference(const Node& node, Table& table, const Column& column, Diagno
   if (auto a = read_action(r, "on_update")) fk.on_update = *a;
   fk.deferrable = r.boolean("deferrable").value_or(false);
   fk.initially_deferred = r.boolean("initially_deferred").value_or(false);
+  fk.match_full = read_match(r);
+  fk.not_valid = r.boolean("not_valid").value_or(false);
   table.foreign_keys.push_back(std::move(fk));
 }
 
@@ -258,7 +270,7 @@ void read_column(const Node& node, Table& table, std::vector<std::string>& inlin
 
 void read_index(const Node& node, Table& table, Diagnostics& diagnostics) {
   MapReader r(node, "an index of table " + quoted(table.name),
-              {"name", "columns", "unique", "where", "renamed_from", "method", "include"}, diagnostics);
+              {"name", "columns", "unique", "where", "renamed_from", "method", "include", "nulls_not_distinct"}, diagnostics);
   model::Index index;
   index.where = node.where;
   index.unique = r.boolean("unique").value_or(false);
@@ -266,6 +278,7 @@ void read_index(const Node& node, Table& table, Diagnostics& diagnostics) {
   index.renamed_from = r.string("renamed_from");
   index.method = model::to_lower(r.string("method").value_or(""));
   index.include = r.names("include");
+  index.nulls_not_distinct = r.boolean("nulls_not_distinct").value_or(false);
   const Node* cols = r.get("columns");
   if (!cols) {
     diagnostics.error(node.where, "an index of table " + quoted(table.name) + " is missing \"columns\"");
@@ -332,6 +345,8 @@ void read_foreign_key(const Node& node, Table& table, Diagnostics& diagnostics) 
   if (auto a = read_action(r, "on_update")) fk.on_update = *a;
   fk.deferrable = r.boolean("deferrable").value_or(false);
   fk.initially_deferred = r.boolean("initially_deferred").value_or(false);
+  fk.match_full = read_match(r);
+  fk.not_valid = r.boolean("not_valid").value_or(false);
   table.foreign_keys.push_back(std::move(fk));
 }
 
@@ -379,21 +394,23 @@ void read_table(const Node& node, model::Schema& schema, Diagnostics& diagnostic
   }
 
   r.each_map("uniques", "a unique constraint", [&](const Node& u) {
-    MapReader ur(u, "a unique constraint of " + label, {"name", "columns"}, diagnostics);
+    MapReader ur(u, "a unique constraint of " + label, {"name", "columns", "nulls_not_distinct"}, diagnostics);
     model::UniqueConstraint unique;
     unique.where = u.where;
     unique.name = ur.string("name");
     unique.columns = ur.names("columns");
+    unique.nulls_not_distinct = ur.boolean("nulls_not_distinct").value_or(false);
     if (unique.columns.empty()) diagnostics.error(u.where, "a unique constraint of " + label + " needs \"columns\"");
     table.uniques.push_back(unique);
   });
   r.each_map("indexes", "an index", [&](const Node& i) { read_index(i, table, diagnostics); });
   r.each_map("foreign_keys", "a foreign key", [&](const Node& f) { read_foreign_key(f, table, diagnostics); });
   r.each_map("checks", "a check constraint", [&](const Node& c) {
-    MapReader cr(c, "a check constraint of " + label, {"name", "expr"}, diagnostics);
+    MapReader cr(c, "a check constraint of " + label, {"name", "expr", "not_valid"}, diagnostics);
     model::CheckConstraint check;
     check.where = c.where;
     check.name = cr.string("name");
+    check.not_valid = cr.boolean("not_valid").value_or(false);
     check.expression = cr.string("expr", true).value_or("");
     table.checks.push_back(check);
   });

@@ -54,6 +54,7 @@ RevisionResult create_revision(const dialect::Dialect& dialect, const config::Da
 
   MigrationText text;
   text.message = options.message;
+  MigrationText first;  // statements to commit before the main migration, when there are any
   if (!options.empty) {
     const model::Schema desired = load_desired(schema_path, dialect, result.warnings);
     config::DatabaseUrl scratch = url;
@@ -73,8 +74,22 @@ RevisionResult create_revision(const dialect::Dialect& dialect, const config::Da
     }
     text.up = file_statements(forward.statements);
     text.down = file_statements(backward.statements);
+    for (const Statement& s : forward.statements)
+      if (s.commit_first) first.up.emplace_back(s.comment, s.sql);
   }
-  const std::string version = next_version(directory);
+  std::string version = next_version(directory);
+  if (!first.up.empty()) {
+    // Committed on its own: what it adds cannot be used in the transaction that adds it.
+    first.message = options.message + " (part 1: committed before part 2 can use it)";
+    first.transactional = false;
+    first.notes.push_back("the down section is empty: PostgreSQL cannot remove an enum label");
+    const std::string path = (fs::path(migrations_dir) / (version + "_" + slug(options.message) + "_part1.sql")).string();
+    write_file_atomically(path, render_migration(first));
+    Migration placeholder;
+    placeholder.version = version;
+    directory.migrations.push_back(placeholder);
+    version = next_version(directory);
+  }
   result.path = (fs::path(migrations_dir) / (version + "_" + slug(options.message) + ".sql")).string();
   write_file_atomically(result.path, render_migration(text));
 

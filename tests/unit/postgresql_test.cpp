@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "dialect/postgresql/connection.hpp"
@@ -126,6 +127,39 @@ TEST_CASE("a PostgreSQL database inspects to a document that plans to nothing", 
   auto target = d.open(fresh_url, dialect::OpenMode::ReadWrite);
   target->execute(reconcile(d, target->introspect(), desired).statements);
   CHECK(emit::write_document(target->introspect(), load::Format::Yaml) == document);
+}
+
+TEST_CASE("the PostgreSQL examples build, plan to nothing and inspect back the same", "[postgresql][examples]") {
+  namespace fs = std::filesystem;
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(strata::testing::source_path("examples/postgresql"))) {
+    const std::string ext = entry.path().extension().string();
+    if (ext != ".yaml" && ext != ".toml") continue;
+    TestDatabase db, again;
+    REQUIRE_SERVER(db);
+    INFO(entry.path().string());
+    const auto url = config::parse_database_url(db.url());
+    const dialect::Dialect& d = dialect::dialect_for(url);
+    Diagnostics warnings;
+    const model::Schema desired = load_desired(entry.path().string(), d, warnings);
+    config::DatabaseUrl managed = url;
+    manage_schemas_of(desired, managed);
+    auto target = d.open(managed, dialect::OpenMode::ReadWrite);
+    target->execute(reconcile(d, target->introspect(), desired).statements);
+    CHECK(reconcile(d, target->introspect(), desired).statements.empty());
+    const std::string document = emit::write_document(target->introspect(), load::Format::Yaml);
+    TempDir dir;
+    dir.write("inspected.yaml", document);
+    const model::Schema reread = load_desired(dir.file("inspected.yaml"), d, warnings);
+    CHECK(reconcile(d, target->introspect(), reread).statements.empty());
+    config::DatabaseUrl again_url = config::parse_database_url(again.url());
+    manage_schemas_of(reread, again_url);
+    auto second = d.open(again_url, dialect::OpenMode::ReadWrite);
+    second->execute(reconcile(d, second->introspect(), reread).statements);
+    CHECK(emit::write_document(second->introspect(), load::Format::Yaml) == document);
+    ++checked;
+  }
+  CHECK(checked >= 2);
 }
 
 TEST_CASE("PostgreSQL bad input: each a clear message and exit code, nothing changed", "[postgresql][errors]") {

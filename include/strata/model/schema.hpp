@@ -67,6 +67,7 @@ struct UniqueConstraint {
   std::optional<std::string> name;
   std::string stored_name;
   std::vector<std::string> columns;
+  bool nulls_not_distinct = false;  // PostgreSQL 15+
   SourceLocation where;
 };
 
@@ -82,6 +83,8 @@ struct ForeignKey {
   ReferentialAction on_update = ReferentialAction::NoAction;
   bool deferrable = false;
   bool initially_deferred = false;
+  bool match_full = false;  // MATCH FULL: all columns null or none
+  bool not_valid = false;   // PostgreSQL: added NOT VALID, existing rows not checked yet
   SourceLocation where;
 };
 
@@ -89,6 +92,7 @@ struct CheckConstraint {
   std::optional<std::string> name;
   std::string stored_name;
   std::string expression;
+  bool not_valid = false;
   SourceLocation where;
 };
 
@@ -110,6 +114,7 @@ struct Index {
   std::string method;                // access method (PostgreSQL: btree, hash, gin, gist, brin); "" = default
   std::vector<std::string> include;  // non-key columns (PostgreSQL INCLUDE)
   bool unique = false;
+  bool nulls_not_distinct = false;   // PostgreSQL 15+, unique indexes
   std::optional<std::string> where_clause;  // partial index predicate
   std::optional<std::string> renamed_from;
   SourceLocation where;

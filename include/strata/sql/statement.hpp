@@ -17,6 +17,9 @@ struct Statement {
   Phase phase = Phase::InTransaction;
   bool destructive = false;       // may drop or narrow data
   bool must_return_no_rows = false;  // a check (e.g. PRAGMA foreign_key_check): any row is a failure
+  // Must be committed before the rest can use it (a new PostgreSQL enum label):
+  // a revision puts such statements in a migration of their own.
+  bool commit_first = false;
 };
 
 // Renders statements as an SQL script: comments, then a transaction around the

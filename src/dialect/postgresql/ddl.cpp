@@ -139,9 +139,11 @@ std::string foreign_key_clause(const model::ForeignKey& fk) {
   if (fk.name) s += "CONSTRAINT " + quote_identifier(*fk.name) + " ";
   s += "FOREIGN KEY (" + join_names(fk.columns) + ") REFERENCES " + qualified_reference(fk.ref_table);
   if (!fk.ref_columns.empty()) s += " (" + join_names(fk.ref_columns) + ")";
+  if (fk.match_full) s += " MATCH FULL";
   if (fk.on_delete != model::ReferentialAction::NoAction) s += " ON DELETE " + action_sql(fk.on_delete);
   if (fk.on_update != model::ReferentialAction::NoAction) s += " ON UPDATE " + action_sql(fk.on_update);
   if (fk.deferrable) s += fk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+  if (fk.not_valid) s += " NOT VALID";
   return s;
 }
 
@@ -156,9 +158,11 @@ std::string create_table(const model::Table& table) {
   for (const model::UniqueConstraint& u : table.uniques) {
     std::string s;
     if (u.name) s += "CONSTRAINT " + quote_identifier(*u.name) + " ";
-    parts.push_back(s + "UNIQUE (" + join_names(u.columns) + ")");
+    parts.push_back(s + (u.nulls_not_distinct ? "UNIQUE NULLS NOT DISTINCT (" : "UNIQUE (") + join_names(u.columns) + ")");
   }
   for (const model::CheckConstraint& c : table.checks) {
+    // NOT VALID cannot be said in CREATE TABLE; such checks are added by ALTER TABLE after it.
+    if (c.not_valid) continue;
     std::string s;
     if (c.name) s += "CONSTRAINT " + quote_identifier(*c.name) + " ";
     parts.push_back(s + "CHECK (" + c.expression + ")");
@@ -184,8 +188,17 @@ std::string create_index(const model::Table& table, const model::Index& index) {
   }
   out += ")";
   if (!index.include.empty()) out += " INCLUDE (" + join_names(index.include) + ")";
+  if (index.nulls_not_distinct) out += " NULLS NOT DISTINCT";
   if (index.where_clause) out += " WHERE " + *index.where_clause;
   return out;
+}
+
+std::string check_clause(const model::CheckConstraint& c) {
+  std::string s;
+  if (c.name) s += "CONSTRAINT " + quote_identifier(*c.name) + " ";
+  s += "CHECK (" + c.expression + ")";
+  if (c.not_valid) s += " NOT VALID";
+  return s;
 }
 
 std::string create_enum(const model::EnumType& type) {

@@ -28,5 +28,6 @@ std::string create_table(const model::Table& table);
 std::string foreign_key_clause(const model::ForeignKey& fk);
 std::string create_index(const model::Table& table, const model::Index& index);
 std::string create_enum(const model::EnumType& type);
+std::string check_clause(const model::CheckConstraint& check);
 
 }  // namespace strata::dialect::postgresql

@@ -45,7 +45,8 @@ SELECT con.conrelid, con.conname, con.contype,
        array_to_json(ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
                            JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord))::text,
        con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred,
-       pg_get_expr(con.conbin, con.conrelid), n.nspname
+       pg_get_expr(con.conbin, con.conrelid), n.nspname, con.confmatchtype, con.convalidated,
+       (SELECT ix.indnullsnotdistinct FROM pg_index ix WHERE ix.indexrelid = con.conindid)
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -56,7 +57,7 @@ ORDER BY con.conrelid, con.contype, con.conname)SQL";
 
 // Indexes that no constraint owns, with each key as the server deparses it.
 constexpr const char* kIndexesQuery = R"SQL(
-SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts,
+SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts, i.indnullsnotdistinct,
        pg_get_expr(i.indpred, i.indrelid),
        array_to_json(ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k ORDER BY k))::text,
        array_to_json(ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
@@ -239,6 +240,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
       u.name = kept_name;
       u.stored_name = name;
       u.columns = columns;
+      u.nulls_not_distinct = text(row, 15) == "t";
       t->uniques.push_back(std::move(u));
     } else if (type == 'c') {
       std::string expr = text(row, 11);
@@ -253,6 +255,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
       check.name = check_name;
       check.stored_name = name;
       check.expression = expr;
+      check.not_valid = text(row, 14) == "f";
       t->checks.push_back(std::move(check));
     } else if (type == 'f') {
       model::ForeignKey fk;
@@ -266,6 +269,8 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
       fk.on_delete = action(text(row, 8));
       fk.deferrable = text(row, 9) == "t";
       fk.initially_deferred = text(row, 10) == "t";
+      fk.match_full = text(row, 13) == "f";
+      fk.not_valid = text(row, 14) == "f";
       t->foreign_keys.push_back(std::move(fk));
     }
   }
@@ -278,11 +283,12 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     index.unique = text(row, 2) == "t";
     index.method = text(row, 3) == "btree" ? "" : text(row, 3);
     const std::size_t key_count = static_cast<std::size_t>(std::stoul(text(row, 4)));
-    index.where_clause = row[5];
-    const auto definitions = json_names(text(row, 6));
-    const auto attnames = json_names(text(row, 7));
-    const auto options = nlohmann::json::parse(text(row, 8));
-    const auto opclasses = json_names(text(row, 9));
+    index.nulls_not_distinct = text(row, 5) == "t";
+    index.where_clause = row[6];
+    const auto definitions = json_names(text(row, 7));
+    const auto attnames = json_names(text(row, 8));
+    const auto options = nlohmann::json::parse(text(row, 9));
+    const auto opclasses = json_names(text(row, 10));
     for (std::size_t k = 0; k < definitions.size(); ++k) {
       if (k >= key_count) {
         index.include.push_back(k < attnames.size() ? attnames[k] : definitions[k]);

@@ -119,12 +119,19 @@ class Renderer {
     out_.push_back(stmt("DROP TYPE " + qualified(c.type.schema, c.type.name), "drop enum type " + c.type.name));
   }
   void render(const diff::AddEnumValue& c) {
-    std::string sql = "ALTER TYPE " + qualified(c.type.schema, c.type.name) + " ADD VALUE " + quote_string(c.value);
+    std::string sql = "ALTER TYPE " + qualified(c.type.schema, c.type.name) + " ADD VALUE IF NOT EXISTS " + quote_string(c.value);
     if (!c.before.empty()) sql += " BEFORE " + quote_string(c.before);
-    out_.push_back(stmt(sql, diff::describe(diff::Change{c})));
+    // A new label cannot be used in the transaction that adds it: it is committed first.
+    Statement s = stmt(sql, diff::describe(diff::Change{c}) + " (committed before the rest, so the plan can use it)");
+    s.phase = Statement::Phase::BeforeTransaction;
+    s.commit_first = true;
+    out_.push_back(s);
   }
   void render(const diff::CreateTable& c) {
     out_.push_back(stmt(create_table(c.table), "create table " + c.table.name));
+    for (const model::CheckConstraint& check : c.table.checks)
+      if (check.not_valid)
+        out_.push_back(stmt("ALTER TABLE " + table_name(c.table) + " ADD " + check_clause(check), "add check (not valid)"));
     comments(c.table);
     for (const model::ForeignKey& fk : c.table.foreign_keys)
       pending_foreign_keys_.push_back(stmt("ALTER TABLE " + table_name(c.table) + " ADD " + foreign_key_clause(fk),
@@ -192,11 +199,10 @@ class Renderer {
       } else if (auto* uq = std::get_if<diff::AddUnique>(&change)) {
         std::string s = table + " ADD ";
         if (uq->unique.name) s += "CONSTRAINT " + quote_identifier(*uq->unique.name) + " ";
-        out_.push_back(stmt(s + "UNIQUE (" + names(uq->unique.columns) + ")", what));
+        s += uq->unique.nulls_not_distinct ? "UNIQUE NULLS NOT DISTINCT (" : "UNIQUE (";
+        out_.push_back(stmt(s + names(uq->unique.columns) + ")", what));
       } else if (auto* ck = std::get_if<diff::AddCheck>(&change)) {
-        std::string s = table + " ADD ";
-        if (ck->check.name) s += "CONSTRAINT " + quote_identifier(*ck->check.name) + " ";
-        out_.push_back(stmt(s + "CHECK (" + ck->check.expression + ")", what));
+        out_.push_back(stmt(table + " ADD " + check_clause(ck->check), what));
       } else if (auto* fk = std::get_if<diff::AddForeignKey>(&change)) {
         out_.push_back(stmt(table + " ADD " + foreign_key_clause(fk->foreign_key), what));
       } else if (auto* note = std::get_if<diff::SetTableComment>(&change)) {

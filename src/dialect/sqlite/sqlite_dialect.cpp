@@ -108,7 +108,14 @@ void SqliteDialect::validate(const model::Schema& desired, Diagnostics& diagnost
                                        ": autoincrement is not possible in a without_rowid table");
       }
     }
+    for (const model::CheckConstraint& c : t.checks)
+      if (c.not_valid) diagnostics.error(c.where, "a check of " + quoted(t.name) + ": not_valid is a PostgreSQL feature");
+    for (const model::UniqueConstraint& u : t.uniques)
+      if (u.nulls_not_distinct)
+        diagnostics.error(u.where, "a unique constraint of " + quoted(t.name) + ": nulls_not_distinct is a PostgreSQL feature");
     for (const model::ForeignKey& fk : t.foreign_keys) {
+      if (fk.not_valid || fk.match_full)
+        diagnostics.error(fk.where, "a foreign key of " + quoted(t.name) + ": match and not_valid are PostgreSQL features");
       if (fk.deferrable == false && fk.initially_deferred) {
         diagnostics.error(fk.where, "a foreign key of " + quoted(t.name) +
                                         " is initially_deferred but not deferrable; add deferrable: true");
