@@ -28,6 +28,8 @@ void manage_schemas_of(const model::Schema& document, config::DatabaseUrl& url) 
   };
   for (const model::Table& t : document.tables) add(t.schema);
   for (const model::EnumType& e : document.enums) add(e.schema);
+  for (const model::Domain& d : document.domains) add(d.schema);
+  for (const model::Sequence& q : document.sequences) add(q.schema);
 }
 
 Reconciliation reconcile(const dialect::Dialect& dialect, const model::Schema& current, const model::Schema& desired) {

@@ -79,6 +79,12 @@ std::string describe(const Change& change) {
           [](const CreateEnum& c) { return "create enum type " + c.type.name; },
           [](const DropEnum& c) { return "drop enum type " + c.type.name; },
           [](const AddEnumValue& c) { return "add value '" + c.value + "' to enum type " + c.type.name; },
+          [](const CreateDomain& c) { return "create domain " + c.domain.name; },
+          [](const DropDomain& c) { return "drop domain " + c.domain.name; },
+          [](const AlterDomain& c) { return "alter domain " + c.to.name; },
+          [](const CreateSequence& c) { return "create sequence " + c.sequence.name; },
+          [](const DropSequence& c) { return "drop sequence " + c.sequence.name; },
+          [](const AlterSequence& c) { return "alter sequence " + c.to.name; },
       },
       change);
 }

@@ -21,6 +21,8 @@ class Differ {
     for (std::size_t i = 0; i < desired.tables.size(); ++i) desired_tables_[cmp_.table_key(desired.tables[i])] = i;
     compare_extensions(current, desired);
     compare_enums(current, desired);
+    compare_domains(current, desired);
+    compare_sequences(current, desired);
     std::set<const Table*> matched_desired;
     std::vector<bool> current_matched(current.tables.size(), false);
 
@@ -113,6 +115,56 @@ class Differ {
     }
     for (const model::EnumType& have : current.enums)
       if (!find(desired, have)) result_.changes.push_back(DropEnum{have});
+  }
+
+  void compare_domains(const model::Schema& current, const model::Schema& desired) {
+    auto find = [](const model::Schema& s, const model::Domain& d) -> const model::Domain* {
+      for (const model::Domain& x : s.domains)
+        if (x.name == d.name && x.schema == d.schema) return &x;
+      return nullptr;
+    };
+    for (const model::Domain& want : desired.domains) {
+      const model::Domain* have = find(current, want);
+      if (!have) {
+        result_.changes.push_back(CreateDomain{want});
+        continue;
+      }
+      if (!cmp_.types_equal(have->type, want.type)) {
+        result_.diagnostics.error(want.where, "domain \"" + want.name + "\": changing its base type from " + have->type +
+                                                 " to " + want.type + " is not supported; create a new domain");
+        continue;
+      }
+      bool checks_same = have->checks.size() == want.checks.size();
+      for (std::size_t i = 0; checks_same && i < want.checks.size(); ++i)
+        checks_same = same_optional_name(have->checks[i].name, want.checks[i].name) &&
+                      cmp_.sql_equal(have->checks[i].expression, want.checks[i].expression);
+      if (have->not_null != want.not_null || !defaults_equal(have->default_value, want.default_value) || !checks_same ||
+          (cmp_.stores_comments() && have->comment != want.comment))
+        result_.changes.push_back(AlterDomain{*have, want});
+    }
+    for (const model::Domain& have : current.domains)
+      if (!find(desired, have)) result_.changes.push_back(DropDomain{have});
+  }
+
+  void compare_sequences(const model::Schema& current, const model::Schema& desired) {
+    auto find = [](const model::Schema& s, const model::Sequence& q) -> const model::Sequence* {
+      for (const model::Sequence& x : s.sequences)
+        if (x.name == q.name && x.schema == q.schema) return &x;
+      return nullptr;
+    };
+    for (const model::Sequence& want : desired.sequences) {
+      const model::Sequence* have = find(current, want);
+      if (!have) {
+        result_.changes.push_back(CreateSequence{want});
+        continue;
+      }
+      if (have->type != want.type || have->increment != want.increment || have->min_value != want.min_value ||
+          have->max_value != want.max_value || have->cache != want.cache || have->cycle != want.cycle ||
+          have->start != want.start || (cmp_.stores_comments() && have->comment != want.comment))
+        result_.changes.push_back(AlterSequence{*have, want});
+    }
+    for (const model::Sequence& have : current.sequences)
+      if (!find(desired, have)) result_.changes.push_back(DropSequence{have});
   }
 
   static std::string join(const std::vector<std::string>& items) {

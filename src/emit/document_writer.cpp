@@ -228,6 +228,58 @@ Value document_value(const model::Schema& schema) {
     }
     root.set("enums", enums);
   }
+  if (!schema.domains.empty()) {
+    Value domains = Value::list();
+    for (const model::Domain& d : schema.domains) {
+      Value v = Value::map(true);
+      v.set("name", Value::str(d.name));
+      if (!d.schema.empty()) v.set("schema", Value::str(d.schema));
+      v.set("type", Value::str(d.type));
+      if (d.not_null) v.set("not_null", Value::boolean(true));
+      if (d.default_value) {
+        if (d.default_value->kind == model::Default::Kind::Expression) v.set("default_sql", Value::str(d.default_value->expression));
+        else v.set("default", literal(d.default_value->literal));
+      }
+      if (!d.checks.empty()) {
+        Value checks = Value::list(true);
+        for (const model::CheckConstraint& c : d.checks) {
+          Value check = Value::map(true);
+          if (c.name) check.set("name", Value::str(*c.name));
+          check.set("expr", Value::str(c.expression));
+          checks.items.push_back(check);
+        }
+        v.set("checks", checks);
+      }
+      if (d.comment) v.set("comment", Value::str(*d.comment));
+      domains.items.push_back(v);
+    }
+    root.set("domains", domains);
+  }
+  if (!schema.sequences.empty()) {
+    Value sequences = Value::list();
+    for (const model::Sequence& q : schema.sequences) {
+      Value v = Value::map(true);
+      v.set("name", Value::str(q.name));
+      if (!q.schema.empty()) v.set("schema", Value::str(q.schema));
+      if (q.type != "bigint") v.set("type", Value::str(q.type));
+      auto number = [&](const char* key, const std::optional<long long>& n) {
+        if (!n) return;
+        Value x;
+        x.kind = Value::Kind::Number;
+        x.text = std::to_string(*n);
+        v.set(key, x);
+      };
+      number("start", q.start);
+      number("increment", q.increment);
+      number("min", q.min_value);
+      number("max", q.max_value);
+      number("cache", q.cache);
+      if (q.cycle) v.set("cycle", Value::boolean(true));
+      if (q.comment) v.set("comment", Value::str(*q.comment));
+      sequences.items.push_back(v);
+    }
+    root.set("sequences", sequences);
+  }
   Value tables = Value::list();
   for (const model::Table& t : schema.tables) tables.items.push_back(table_value(t));
   root.set("tables", tables);

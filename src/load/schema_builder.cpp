@@ -426,7 +426,62 @@ void build_schema(const Node& root, model::Schema& schema, Diagnostics& diagnost
                                       root.describe());
     return;
   }
-  MapReader r(root, "the schema document", {"extensions", "enums", "tables", "views", "triggers"}, diagnostics);
+  MapReader r(root, "the schema document", {"extensions", "enums", "domains", "sequences", "tables", "views", "triggers"},
+              diagnostics);
+  r.each_map("domains", "a domain", [&](const Node& d) {
+    MapReader dr(d, "a domain", {"name", "schema", "type", "not_null", "default", "default_sql", "checks", "comment"},
+                 diagnostics);
+    model::Domain domain;
+    domain.where = d.where;
+    domain.name = dr.string("name", true).value_or("");
+    domain.schema = dr.string("schema").value_or("");
+    domain.type = dr.string("type", true).value_or("");
+    domain.not_null = dr.boolean("not_null").value_or(false);
+    domain.comment = dr.string("comment");
+    if (const Node* def = d.get("default")) domain.default_value = read_default(*def, diagnostics);
+    if (auto sql = dr.string("default_sql")) {
+      model::Default e;
+      e.kind = model::Default::Kind::Expression;
+      e.expression = *sql;
+      e.where = dr.get("default_sql")->where;
+      domain.default_value = e;
+    }
+    dr.each_map("checks", "a check constraint", [&](const Node& c) {
+      MapReader cr(c, "a check of domain " + quoted(domain.name), {"name", "expr"}, diagnostics);
+      model::CheckConstraint check;
+      check.where = c.where;
+      check.name = cr.string("name");
+      check.expression = cr.string("expr", true).value_or("");
+      domain.checks.push_back(check);
+    });
+    schema.domains.push_back(domain);
+  });
+  r.each_map("sequences", "a sequence", [&](const Node& q) {
+    MapReader qr(q, "a sequence", {"name", "schema", "type", "start", "increment", "min", "max", "cache", "cycle", "comment"},
+                 diagnostics);
+    model::Sequence sequence;
+    sequence.where = q.where;
+    sequence.name = qr.string("name", true).value_or("");
+    sequence.schema = qr.string("schema").value_or("");
+    sequence.type = qr.string("type").value_or("bigint");
+    auto number = [&](const char* key) -> std::optional<long long> {
+      const Node* n = qr.get(key);
+      if (!n) return std::nullopt;
+      if (!n->is_scalar() || n->scalar_type != Node::ScalarType::Integer) {
+        diagnostics.error(n->where, std::string("\"") + key + "\" of sequence " + quoted(sequence.name) + " must be a whole number");
+        return std::nullopt;
+      }
+      return std::stoll(n->text);
+    };
+    sequence.start = number("start");
+    sequence.increment = number("increment");
+    sequence.min_value = number("min");
+    sequence.max_value = number("max");
+    sequence.cache = number("cache");
+    sequence.cycle = qr.boolean("cycle").value_or(false);
+    sequence.comment = qr.string("comment");
+    schema.sequences.push_back(sequence);
+  });
   for (const std::string& extension : r.names("extensions")) schema.extensions.push_back(extension);
   r.each_map("enums", "an enum type", [&](const Node& e) {
     MapReader er(e, "an enum type", {"name", "schema", "values", "comment"}, diagnostics);

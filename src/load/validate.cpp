@@ -117,7 +117,7 @@ void check_table(const model::Schema& schema, const model::Table& table, std::ma
       diagnostics.error(column.where, "table " + tq + " has two columns named " + quoted(column.name) +
                                           " (the first at " + it->second->where.str() + "); rename or remove one");
     }
-    if (!column.type.empty() && !schema.find_enum(column.type)) {
+    if (!column.type.empty() && !schema.find_enum(column.type) && !schema.find_domain(column.type)) {
       if (auto suggestion = model::suggest_type_name(column.type)) {
         diagnostics.error(column.type_where, "column " + quoted(table.name + "." + column.name) + ": unknown type " +
                                                  quoted(column.type) + " (did you mean " + quoted(*suggestion) +

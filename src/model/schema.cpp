@@ -55,6 +55,12 @@ const EnumType* Schema::find_enum(const std::string& enum_name) const {
   return nullptr;
 }
 
+const Domain* Schema::find_domain(const std::string& domain_name) const {
+  for (const Domain& d : domains)
+    if (d.name == domain_name) return &d;
+  return nullptr;
+}
+
 const View* Schema::find_view(const std::string& view_name) const {
   for (const View& v : views)
     if (iequals(v.name, view_name)) return &v;

@@ -32,7 +32,11 @@ Phase phase_of(const diff::Change& change) {
       [](const auto& c) -> Phase {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, diff::CreateExtension>) return kCreateExtensions;
-        else if constexpr (std::is_same_v<T, diff::CreateEnum> || std::is_same_v<T, diff::AddEnumValue>) return kCreateEnums;
+        else if constexpr (std::is_same_v<T, diff::CreateEnum> || std::is_same_v<T, diff::AddEnumValue> ||
+                           std::is_same_v<T, diff::CreateDomain> || std::is_same_v<T, diff::AlterDomain> ||
+                           std::is_same_v<T, diff::CreateSequence> || std::is_same_v<T, diff::AlterSequence>)
+          return kCreateEnums;
+        else if constexpr (std::is_same_v<T, diff::DropDomain> || std::is_same_v<T, diff::DropSequence>) return kDropEnums;
         else if constexpr (std::is_same_v<T, diff::DropEnum>) return kDropEnums;
         else if constexpr (std::is_same_v<T, diff::DropExtension>) return kDropExtensions;
         else if constexpr (std::is_same_v<T, diff::DropTrigger>) return kDropTriggers;

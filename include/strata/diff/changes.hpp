@@ -57,12 +57,19 @@ struct CreateExtension { std::string name; };
 struct DropExtension { std::string name; };
 struct CreateEnum { model::EnumType type; };
 struct DropEnum { model::EnumType type; };
+struct CreateDomain { model::Domain domain; };
+struct DropDomain { model::Domain domain; };
+struct AlterDomain { model::Domain from; model::Domain to; };
+struct CreateSequence { model::Sequence sequence; };
+struct DropSequence { model::Sequence sequence; };
+struct AlterSequence { model::Sequence from; model::Sequence to; };
 // A new label, placed before an existing one (or last when before is empty).
 struct AddEnumValue { model::EnumType type; std::string value; std::string before; };
 
 using Change = std::variant<CreateTable, DropTable, RenameTable, ModifyTable, CreateIndex, DropIndex, CreateView,
                             DropView, CreateTrigger, DropTrigger, CreateExtension, DropExtension, CreateEnum, DropEnum,
-                            AddEnumValue>;
+                            AddEnumValue, CreateDomain, DropDomain, AlterDomain, CreateSequence, DropSequence,
+                            AlterSequence>;
 
 // One line a person can read, e.g. "add column hero.power_level".
 std::string describe(const Change& change);

@@ -170,8 +170,34 @@ struct EnumType {
   SourceLocation where;
 };
 
+// A domain (PostgreSQL): a base type with its own NOT NULL, default and checks.
+struct Domain {
+  std::string name;
+  std::string schema;
+  std::string type;
+  bool not_null = false;
+  std::optional<Default> default_value;
+  std::vector<CheckConstraint> checks;
+  std::optional<std::string> comment;
+  SourceLocation where;
+};
+
+// A sequence that no column owns (PostgreSQL); serial and identity columns
+// keep theirs implicitly.
+struct Sequence {
+  std::string name;
+  std::string schema;
+  std::string type = "bigint";
+  std::optional<long long> start, increment, min_value, max_value, cache;
+  bool cycle = false;
+  std::optional<std::string> comment;
+  SourceLocation where;
+};
+
 struct Schema {
   std::vector<EnumType> enums;
+  std::vector<Domain> domains;
+  std::vector<Sequence> sequences;
   std::vector<std::string> extensions;
   std::vector<Table> tables;
   std::vector<View> views;
@@ -181,7 +207,11 @@ struct Schema {
   Table* find_table(const std::string& table_name);
   const View* find_view(const std::string& view_name) const;
   const EnumType* find_enum(const std::string& enum_name) const;
-  bool empty() const { return tables.empty() && views.empty() && triggers.empty() && enums.empty() && extensions.empty(); }
+  const Domain* find_domain(const std::string& domain_name) const;
+  bool empty() const {
+    return tables.empty() && views.empty() && triggers.empty() && enums.empty() && extensions.empty() &&
+           domains.empty() && sequences.empty();
+  }
 };
 
 // The name an index gets when the document gives none: ix_<table>_<columns>

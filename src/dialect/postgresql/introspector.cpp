@@ -84,6 +84,28 @@ FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE t.typtype = 'e' AND n.nspname = ANY($1::text[])
 ORDER BY t.oid)SQL";
 
+// Domains with their base type, NOT NULL, default and named checks.
+constexpr const char* kDomainsQuery = R"SQL(
+SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault,
+       obj_description(t.oid, 'pg_type'),
+       array_to_json(ARRAY(SELECT json_build_array(c.conname, pg_get_expr(c.conbin, 0))
+                           FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname))::text
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typtype = 'd' AND n.nspname = ANY($1::text[])
+ORDER BY t.oid)SQL";
+
+// Sequences that no column owns (serial and identity sequences belong to their column).
+constexpr const char* kSequencesQuery = R"SQL(
+SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax,
+       s.seqcache, s.seqcycle, obj_description(c.oid, 'pg_class'),
+       CASE format_type(s.seqtypid, NULL) WHEN 'smallint' THEN 32767 WHEN 'integer' THEN 2147483647
+            ELSE 9223372036854775807 END
+FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY($1::text[])
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                  AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0)
+ORDER BY c.oid)SQL";
+
 // Installed extensions (plpgsql comes with every database).
 constexpr const char* kExtensionsQuery = "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname";
 
@@ -314,6 +336,44 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     e.values = json_names(text(row, 2));
     e.comment = row[3];
     schema.enums.push_back(std::move(e));
+  }
+  for (const auto& row : connection.query(kDomainsQuery, {managed})) {
+    model::Domain d;
+    d.schema = text(row, 0) == "public" ? "" : text(row, 0);
+    d.name = text(row, 1);
+    d.type = text(row, 2);
+    d.not_null = text(row, 3) == "t";
+    if (row[4]) d.default_value = classify_default(*row[4]);
+    d.comment = row[5];
+    for (const auto& pair : nlohmann::json::parse(text(row, 6))) {
+      model::CheckConstraint check;
+      check.stored_name = pair[0].get<std::string>();
+      if (check.stored_name != d.name + "_check") check.name = check.stored_name;
+      std::string expr = pair[1].is_null() ? "" : pair[1].get<std::string>();
+      if (expr.size() >= 2 && expr.front() == '(' && expr.back() == ')') expr = expr.substr(1, expr.size() - 2);
+      check.expression = expr;
+      d.checks.push_back(std::move(check));
+    }
+    schema.domains.push_back(std::move(d));
+  }
+  for (const auto& row : connection.query(kSequencesQuery, {managed})) {
+    model::Sequence q;
+    q.schema = text(row, 0) == "public" ? "" : text(row, 0);
+    q.name = text(row, 1);
+    q.type = text(row, 2);
+    const long long start = std::stoll(text(row, 3)), increment = std::stoll(text(row, 4));
+    const long long min = std::stoll(text(row, 5)), max = std::stoll(text(row, 6)), cache = std::stoll(text(row, 7));
+    const long long type_max = std::stoll(text(row, 10));
+    // Only what differs from PostgreSQL's defaults for an ascending or descending sequence.
+    const long long default_min = increment > 0 ? 1 : -type_max - 1, default_max = increment > 0 ? type_max : -1;
+    if (increment != 1) q.increment = increment;
+    if (min != default_min) q.min_value = min;
+    if (max != default_max) q.max_value = max;
+    if (start != (increment > 0 ? min : max)) q.start = start;
+    if (cache != 1) q.cache = cache;
+    q.cycle = text(row, 8) == "t";
+    q.comment = row[9];
+    schema.sequences.push_back(std::move(q));
   }
   for (const auto& row : connection.query(kExtensionsQuery)) schema.extensions.push_back(text(row, 0));
   return schema;

@@ -23,6 +23,8 @@ std::vector<std::string> schemas_for(const config::DatabaseUrl& url, const model
   };
   for (const model::Table& t : document.tables) add(t.schema);
   for (const model::EnumType& e : document.enums) add(e.schema);
+  for (const model::Domain& d : document.domains) add(d.schema);
+  for (const model::Sequence& q : document.sequences) add(q.schema);
   return out;
 }
 
@@ -54,6 +56,12 @@ void carry_document_details(const model::Schema& document, model::Schema& normal
   }
   for (model::EnumType& e : normalized.enums)
     for (const model::EnumType& d : document.enums)
+      if (d.name == e.name && d.schema == e.schema) e.where = d.where;
+  for (model::Domain& e : normalized.domains)
+    for (const model::Domain& d : document.domains)
+      if (d.name == e.name && d.schema == e.schema) e.where = d.where;
+  for (model::Sequence& e : normalized.sequences)
+    for (const model::Sequence& d : document.sequences)
       if (d.name == e.name && d.schema == e.schema) e.where = d.where;
 }
 
@@ -115,6 +123,8 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& desired, Diagnos
     if (auto* x = std::get_if<diff::CreateIndex>(&change)) where = x->index.where, what = "index " + quoted(x->index.name);
     if (auto* x = std::get_if<diff::CreateEnum>(&change)) where = x->type.where, what = "enum " + quoted(x->type.name);
     if (auto* x = std::get_if<diff::CreateExtension>(&change)) what = "extension " + quoted(x->name);
+    if (auto* x = std::get_if<diff::CreateDomain>(&change)) where = x->domain.where, what = "domain " + quoted(x->domain.name);
+    if (auto* x = std::get_if<diff::CreateSequence>(&change)) where = x->sequence.where, what = "sequence " + quoted(x->sequence.name);
     for (const Statement& s : render_plan(one)) {
       if (s.sql.find(" ADD CONSTRAINT ") != std::string::npos || s.sql.find(" ADD FOREIGN KEY ") != std::string::npos) {
         foreign_keys.push_back({s, {where, what}});

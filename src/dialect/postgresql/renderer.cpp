@@ -127,6 +127,68 @@ class Renderer {
     s.commit_first = true;
     out_.push_back(s);
   }
+  void render(const diff::CreateDomain& c) {
+    const model::Domain& d = c.domain;
+    std::string sql = "CREATE DOMAIN " + qualified(d.schema, d.name) + " AS " + declared_type(d.type);
+    if (d.default_value) sql += " DEFAULT " + default_sql(*d.default_value, d.type);
+    if (d.not_null) sql += " NOT NULL";
+    for (const model::CheckConstraint& check : d.checks) sql += " " + check_clause(check);
+    out_.push_back(stmt(sql, "create domain " + d.name));
+    if (d.comment) out_.push_back(stmt("COMMENT ON DOMAIN " + qualified(d.schema, d.name) + " IS " + comment_literal(d.comment), ""));
+  }
+  void render(const diff::DropDomain& c) {
+    out_.push_back(stmt("DROP DOMAIN " + qualified(c.domain.schema, c.domain.name), "drop domain " + c.domain.name));
+  }
+  void render(const diff::AlterDomain& c) {
+    const std::string domain = "ALTER DOMAIN " + qualified(c.to.schema, c.to.name);
+    const std::string what = "alter domain " + c.to.name;
+    auto defaults_differ = [&] {
+      if (c.from.default_value.has_value() != c.to.default_value.has_value()) return true;
+      return c.to.default_value && default_sql(*c.from.default_value, c.from.type) != default_sql(*c.to.default_value, c.to.type);
+    };
+    if (defaults_differ())
+      out_.push_back(stmt(c.to.default_value ? domain + " SET DEFAULT " + default_sql(*c.to.default_value, c.to.type)
+                                             : domain + " DROP DEFAULT", what + ": default"));
+    if (c.from.not_null != c.to.not_null)
+      out_.push_back(stmt(domain + (c.to.not_null ? " SET NOT NULL" : " DROP NOT NULL"), what + ": not null"));
+    bool checks_same = c.from.checks.size() == c.to.checks.size();
+    for (std::size_t i = 0; checks_same && i < c.to.checks.size(); ++i)
+      checks_same = c.from.checks[i].name == c.to.checks[i].name && c.from.checks[i].expression == c.to.checks[i].expression;
+    if (!checks_same) {
+      for (const model::CheckConstraint& check : c.from.checks)
+        out_.push_back(stmt(domain + " DROP CONSTRAINT " + quote_identifier(check.stored_name), what + ": drop check"));
+      for (const model::CheckConstraint& check : c.to.checks) out_.push_back(stmt(domain + " ADD " + check_clause(check), what + ": add check"));
+    }
+    if (c.from.comment != c.to.comment)
+      out_.push_back(stmt("COMMENT ON DOMAIN " + qualified(c.to.schema, c.to.name) + " IS " + comment_literal(c.to.comment), what + ": comment"));
+  }
+  static std::string sequence_options(const model::Sequence& q, bool altering) {
+    std::string sql = " AS " + q.type;
+    sql += " INCREMENT BY " + std::to_string(q.increment.value_or(1));
+    sql += q.min_value ? " MINVALUE " + std::to_string(*q.min_value) : std::string(" NO MINVALUE");
+    sql += q.max_value ? " MAXVALUE " + std::to_string(*q.max_value) : std::string(" NO MAXVALUE");
+    if (q.start || !altering) sql += q.start ? " START WITH " + std::to_string(*q.start) : std::string();
+    sql += " CACHE " + std::to_string(q.cache.value_or(1));
+    sql += q.cycle ? " CYCLE" : " NO CYCLE";
+    return sql;
+  }
+  void render(const diff::CreateSequence& c) {
+    out_.push_back(stmt("CREATE SEQUENCE " + qualified(c.sequence.schema, c.sequence.name) + sequence_options(c.sequence, false),
+                        "create sequence " + c.sequence.name));
+    if (c.sequence.comment)
+      out_.push_back(stmt("COMMENT ON SEQUENCE " + qualified(c.sequence.schema, c.sequence.name) + " IS " +
+                          comment_literal(c.sequence.comment), ""));
+  }
+  void render(const diff::DropSequence& c) {
+    out_.push_back(stmt("DROP SEQUENCE " + qualified(c.sequence.schema, c.sequence.name), "drop sequence " + c.sequence.name));
+  }
+  void render(const diff::AlterSequence& c) {
+    out_.push_back(stmt("ALTER SEQUENCE " + qualified(c.to.schema, c.to.name) + sequence_options(c.to, true),
+                        "alter sequence " + c.to.name));
+    if (c.from.comment != c.to.comment)
+      out_.push_back(stmt("COMMENT ON SEQUENCE " + qualified(c.to.schema, c.to.name) + " IS " + comment_literal(c.to.comment), ""));
+  }
+
   void render(const diff::CreateTable& c) {
     out_.push_back(stmt(create_table(c.table), "create table " + c.table.name));
     for (const model::CheckConstraint& check : c.table.checks)

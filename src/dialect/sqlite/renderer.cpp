@@ -294,6 +294,12 @@ class Renderer {
   void render(const diff::CreateEnum&) {}
   void render(const diff::DropEnum&) {}
   void render(const diff::AddEnumValue&) {}
+  void render(const diff::CreateDomain&) {}
+  void render(const diff::DropDomain&) {}
+  void render(const diff::AlterDomain&) {}
+  void render(const diff::CreateSequence&) {}
+  void render(const diff::DropSequence&) {}
+  void render(const diff::AlterSequence&) {}
 
   void render(const diff::ModifyTable& m) {
     const std::string table = quote_identifier(m.to.name);

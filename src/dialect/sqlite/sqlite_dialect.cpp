@@ -72,6 +72,10 @@ void SqliteDialect::validate(const model::Schema& desired, Diagnostics& diagnost
   for (const model::EnumType& e : desired.enums)
     diagnostics.error(e.where, "enum " + quoted(e.name) + ": SQLite has no enum types; use a text column with a check "
                                "such as \"status IN ('a', 'b')\"");
+  for (const model::Domain& d : desired.domains)
+    diagnostics.error(d.where, "domain " + quoted(d.name) + ": SQLite has no domains; use the base type and a check");
+  for (const model::Sequence& q : desired.sequences)
+    diagnostics.error(q.where, "sequence " + quoted(q.name) + ": SQLite has no sequences; use autoincrement");
   if (!desired.extensions.empty())
     diagnostics.error({}, "extensions (" + desired.extensions.front() + ") are a PostgreSQL feature; SQLite has none");
   for (const model::Table& t : desired.tables) {
