@@ -32,9 +32,10 @@ void manage_schemas_of(const model::Schema& document, config::DatabaseUrl& url) 
   for (const model::Sequence& q : document.sequences) add(q.schema);
 }
 
-Reconciliation reconcile(const dialect::Dialect& dialect, const model::Schema& current, const model::Schema& desired) {
+Reconciliation reconcile(const dialect::Dialect& dialect, const model::Schema& current, const model::Schema& desired,
+                         const diff::DiffOptions& options) {
   Reconciliation result;
-  diff::DiffResult diff = diff::diff_schemas(current, desired, dialect);
+  diff::DiffResult diff = diff::diff_schemas(current, desired, dialect, options);
   if (diff.diagnostics.has_errors()) throw InvalidDocument(std::move(diff.diagnostics));
   result.warnings = std::move(diff.diagnostics);
   result.plan = plan::order_changes(std::move(diff.changes), current, desired);

@@ -34,6 +34,7 @@ struct Reconciliation {
 };
 
 // current: introspected; desired: from prepare_desired (or introspected).
-Reconciliation reconcile(const dialect::Dialect& dialect, const model::Schema& current, const model::Schema& desired);
+Reconciliation reconcile(const dialect::Dialect& dialect, const model::Schema& current, const model::Schema& desired,
+                         const diff::DiffOptions& options = {});
 
 }  // namespace strata

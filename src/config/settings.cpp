@@ -47,8 +47,10 @@ FileSettings read_config_file(const std::string& file) {
       const std::string s(sub.str());
       if (k == "database" && s == "schemas") {
         if (const toml::array* list = value.as_array()) {
-          for (const toml::node& item : *list)
+          for (const toml::node& item : *list) {
             if (item.is_string()) out.schemas.push_back(item.as_string()->get());
+            else errors << position(file, item.source()) << ": error: \"database.schemas\" lists schema names, as strings\n";
+          }
           continue;
         }
         errors << position(file, value.source()) << ": error: \"database.schemas\" must be a list of schema names\n";
@@ -57,9 +59,13 @@ FileSettings read_config_file(const std::string& file) {
       std::string expected;
       for (const auto& [section, name] : known)
         if (section == k) expected = name;
+      const std::vector<std::string> accepted =
+          k == "database" ? std::vector<std::string>{"url", "schemas"} : std::vector<std::string>{expected};
       if (s != expected) {
+        std::string list;
+        for (const std::string& a : accepted) list += (list.empty() ? "\"" : ", \"") + a + "\"";
         errors << position(file, sub.source()) << ": error: unknown setting \"" << k << "." << s << "\""
-               << text::did_you_mean(s, {expected}) << "; [" << k << "] takes \"" << expected << "\"\n";
+               << text::did_you_mean(s, accepted) << "; [" << k << "] takes " << list << "\n";
         continue;
       }
       if (!value.is_string()) {

@@ -16,6 +16,22 @@ bool is_keyword_conninfo(const std::string& text) {
 
 std::string redact_url(const std::string& url) {
   const std::size_t scheme_end = url.find("://");
+  if (scheme_end != std::string::npos && url.find("password=") != std::string::npos) {
+    // A password in the query string (?password=...) is redacted like a keyword one.
+    const std::size_t query = url.find('?');
+    if (query != std::string::npos) {
+      std::string head = redact_url(url.substr(0, query));
+      std::string tail = url.substr(query);
+      std::size_t pos = 0;
+      while ((pos = tail.find("password=", pos)) != std::string::npos) {
+        const std::size_t start = pos + 9;
+        const std::size_t end = tail.find('&', start);
+        tail.replace(start, (end == std::string::npos ? tail.size() : end) - start, "***");
+        pos = start + 3;
+      }
+      return head + tail;
+    }
+  }
   if (scheme_end == std::string::npos) {
     // Keyword strings: every password=value becomes password=***.
     std::string out = url;

@@ -13,7 +13,7 @@ using model::Table;
 
 class Differ {
  public:
-  explicit Differ(const Comparator& cmp) : cmp_(cmp) {}
+  Differ(const Comparator& cmp, const DiffOptions& options) : cmp_(cmp), options_(options) {}
 
   DiffResult run(const model::Schema& current_in, const model::Schema& desired) {
     model::Schema current = current_in;
@@ -78,9 +78,9 @@ class Differ {
     for (const std::string& e : desired.extensions)
       if (std::find(current.extensions.begin(), current.extensions.end(), e) == current.extensions.end())
         result_.changes.push_back(CreateExtension{e});
-    for (const std::string& e : current.extensions)
-      if (std::find(desired.extensions.begin(), desired.extensions.end(), e) == desired.extensions.end())
-        result_.changes.push_back(DropExtension{e});
+    // An installed extension the document does not list is left alone: dropping one
+    // removes every object that depends on it, which no schema file should do by omission.
+    (void)current;
   }
 
   void compare_enums(const model::Schema& current, const model::Schema& desired) {
@@ -100,6 +100,11 @@ class Differ {
       for (const std::string& v : want.values)
         if (matched < have->values.size() && have->values[matched] == v) ++matched;
       if (matched != have->values.size()) {
+        if (!options_.refuse_impossible) {
+          result_.diagnostics.warning(want.where, "enum type \"" + want.name + "\": PostgreSQL cannot remove enum labels; "
+                                                     "the down section leaves them in place");
+          continue;
+        }
         result_.diagnostics.error(want.where, "enum type \"" + want.name + "\": labels can only be added; removing or "
                                                  "reordering them (from [" + join(have->values) + "] to [" +
                                                  join(want.values) + "]) is not supported yet; write that migration by hand");
@@ -401,6 +406,7 @@ class Differ {
   }
 
   const Comparator& cmp_;
+  DiffOptions options_;
   DiffResult result_;
   std::map<std::string, std::size_t> current_tables_;
   std::map<std::string, std::size_t> desired_tables_;
@@ -408,8 +414,9 @@ class Differ {
 
 }  // namespace
 
-DiffResult diff_schemas(const model::Schema& current, const model::Schema& desired, const Comparator& comparator) {
-  return Differ(comparator).run(current, desired);
+DiffResult diff_schemas(const model::Schema& current, const model::Schema& desired, const Comparator& comparator,
+                        const DiffOptions& options) {
+  return Differ(comparator, options).run(current, desired);
 }
 
 }  // namespace strata::diff

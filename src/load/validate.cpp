@@ -192,7 +192,7 @@ void check_table(const model::Schema& schema, const model::Table& table, std::ma
   for (const model::ForeignKey& fk : table.foreign_keys) {
     check_columns_exist(table, fk.columns, fk.where, "a foreign key of " + tq, diagnostics);
     if (fk.ref_table.empty()) continue;
-    const model::Table* target = schema.find_table(fk.ref_table);
+    const model::Table* target = schema.find_referenced_table(fk.ref_table, table.schema);
     if (!target) {
       diagnostics.error(fk.where, "a foreign key of " + tq + " references table " + quoted(fk.ref_table) +
                                       ", which the schema does not define" +
@@ -256,7 +256,7 @@ void validate_schema(const model::Schema& schema, Diagnostics& diagnostics) {
                                    "); tables and views share one namespace, rename or remove one");
     }
   };
-  for (const model::Table& t : schema.tables) claim(t.name, t.where, "table");
+  for (const model::Table& t : schema.tables) claim(t.schema.empty() || t.schema == "public" ? t.name : t.schema + "." + t.name, t.where, "table");
   for (const model::View& v : schema.views) claim(v.name, v.where, "view");
 
   std::map<std::string, const model::Index*> index_names;

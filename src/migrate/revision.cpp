@@ -63,7 +63,10 @@ RevisionResult create_revision(const dialect::Dialect& dialect, const config::Da
     Reconciliation forward = reconcile(dialect, head, desired);
     result.warnings.append(forward.warnings);
     if (forward.statements.empty()) return result;
-    Reconciliation backward = reconcile(dialect, desired, diff::with_reverse_hints(head, desired));
+    diff::DiffOptions down_options;
+    down_options.refuse_impossible = false;
+    Reconciliation backward = reconcile(dialect, desired, diff::with_reverse_hints(head, desired), down_options);
+    result.warnings.append(backward.warnings);
     result.changes = forward.plan.changes.size();
     Diagnostics loss = plan::data_loss_warnings(forward.plan);
     for (const Diagnostic& d : loss.all()) text.notes.push_back("warning: " + d.message);

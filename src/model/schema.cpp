@@ -49,6 +49,18 @@ Table* Schema::find_table(const std::string& table_name) {
   return nullptr;
 }
 
+const Table* Schema::find_referenced_table(const std::string& reference, const std::string& from_schema) const {
+  std::string schema_name = from_schema, table_name = reference;
+  if (const std::size_t dot = reference.find('.'); dot != std::string::npos && !find_table(reference)) {
+    schema_name = reference.substr(0, dot);
+    table_name = reference.substr(dot + 1);
+  }
+  if (schema_name == "public") schema_name.clear();
+  for (const Table& t : tables)
+    if (iequals(t.name, table_name) && (t.schema == "public" ? std::string() : t.schema) == schema_name) return &t;
+  return nullptr;
+}
+
 const EnumType* Schema::find_enum(const std::string& enum_name) const {
   for (const EnumType& e : enums)
     if (e.name == enum_name) return &e;

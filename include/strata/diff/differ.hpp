@@ -39,6 +39,13 @@ struct DiffResult {
   Diagnostics diagnostics;  // warnings (a renamed_from hint that matches nothing), errors (a change strata cannot make)
 };
 
-DiffResult diff_schemas(const model::Schema& current, const model::Schema& desired, const Comparator& comparator);
+struct DiffOptions {
+  // Changes the engine cannot make (removing an enum label) are errors; for
+  // the down section of a revision they are warnings and are left out.
+  bool refuse_impossible = true;
+};
+
+DiffResult diff_schemas(const model::Schema& current, const model::Schema& desired, const Comparator& comparator,
+                        const DiffOptions& options = {});
 
 }  // namespace strata::diff

@@ -205,6 +205,9 @@ struct Schema {
 
   const Table* find_table(const std::string& table_name) const;
   Table* find_table(const std::string& table_name);
+  // A table named by a reference from a table of from_schema: "name" means
+  // the same schema, "schema.name" another one.
+  const Table* find_referenced_table(const std::string& reference, const std::string& from_schema) const;
   const View* find_view(const std::string& view_name) const;
   const EnumType* find_enum(const std::string& enum_name) const;
   const Domain* find_domain(const std::string& domain_name) const;

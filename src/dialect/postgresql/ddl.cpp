@@ -69,9 +69,9 @@ std::string qualified(const std::string& schema, const std::string& name) {
 
 std::string table_name(const model::Table& table) { return qualified(table.schema, table.name); }
 
-std::string qualified_reference(const std::string& reference) {
+std::string qualified_reference(const std::string& reference, const std::string& from_schema) {
   const std::size_t dot = reference.find('.');
-  if (dot == std::string::npos) return quote_identifier(reference);
+  if (dot == std::string::npos) return qualified(from_schema, reference);
   return qualified(reference.substr(0, dot), reference.substr(dot + 1));
 }
 
@@ -134,10 +134,10 @@ std::string column_definition(const model::Column& column) {
   return out;
 }
 
-std::string foreign_key_clause(const model::ForeignKey& fk) {
+std::string foreign_key_clause(const model::ForeignKey& fk, const std::string& from_schema) {
   std::string s;
   if (fk.name) s += "CONSTRAINT " + quote_identifier(*fk.name) + " ";
-  s += "FOREIGN KEY (" + join_names(fk.columns) + ") REFERENCES " + qualified_reference(fk.ref_table);
+  s += "FOREIGN KEY (" + join_names(fk.columns) + ") REFERENCES " + qualified_reference(fk.ref_table, from_schema);
   if (!fk.ref_columns.empty()) s += " (" + join_names(fk.ref_columns) + ")";
   if (fk.match_full) s += " MATCH FULL";
   if (fk.on_delete != model::ReferentialAction::NoAction) s += " ON DELETE " + action_sql(fk.on_delete);

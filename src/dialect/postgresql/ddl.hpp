@@ -15,8 +15,8 @@ std::string quote_string(const std::string& value);
 // schema.name, or name for the default schema.
 std::string qualified(const std::string& schema, const std::string& name);
 std::string table_name(const model::Table& table);
-// A reference written "schema.table" or "table".
-std::string qualified_reference(const std::string& reference);
+// A reference written "schema.table", or "table" in from_schema.
+std::string qualified_reference(const std::string& reference, const std::string& from_schema);
 
 // Portable names mapped to PostgreSQL types; anything else as written.
 std::string declared_type(const std::string& type);
@@ -25,7 +25,8 @@ std::string default_sql(const model::Default& value, const std::string& column_t
 std::string column_definition(const model::Column& column);
 // CREATE TABLE without its foreign keys (they are added once every table exists).
 std::string create_table(const model::Table& table);
-std::string foreign_key_clause(const model::ForeignKey& fk);
+// from_schema: the schema of the referencing table, which an unqualified reference means.
+std::string foreign_key_clause(const model::ForeignKey& fk, const std::string& from_schema);
 std::string create_index(const model::Table& table, const model::Index& index);
 std::string create_enum(const model::EnumType& type);
 std::string check_clause(const model::CheckConstraint& check);

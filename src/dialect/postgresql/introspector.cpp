@@ -152,7 +152,7 @@ std::string serial_type(const std::string& type) {
 
 model::Default classify_default(const std::string& deparsed) {
   static const std::regex kNumber(R"(-?\d+(\.\d+)?([eE][-+]?\d+)?)");
-  static const std::regex kCastString(R"('((?:[^']|'')*)'::([a-z ]+(\(\d+(,\d+)?\))?(\[\])?))");
+  static const std::regex kCastString(R"('((?:[^']|'')*)'::([\w." ]+(\(\d+(,\d+)?\))?(\[\])?))");
   static const std::regex kNumericType(R"((integer|bigint|smallint|numeric.*|real|double precision))");
   model::Default d;
   d.kind = model::Default::Kind::Literal;
@@ -186,6 +186,11 @@ bool is_default_constraint_name(const std::string& table, const std::vector<std:
                                 const std::string& name) {
   // PostgreSQL joins table and columns with "_" and truncates to 63 bytes; compare what fits.
   std::string expected = table;
+  if (type == 'c' && name.rfind(table + "_check", 0) == 0) {
+    // A check on several columns (or none) is named <table>_check, then _check1, _check2, ...
+    const std::string rest = name.substr(table.size() + 6);
+    if (rest.find_first_not_of("0123456789") == std::string::npos) return true;
+  }
   if (type == 'p') {
     expected += "_pkey";
   } else {
@@ -285,7 +290,8 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
       fk.stored_name = name;
       fk.columns = columns;
       const std::string ref_schema = text(row, 4);
-      fk.ref_table = ref_schema == "public" || ref_schema == text(row, 12) ? text(row, 5) : ref_schema + "." + text(row, 5);
+      // Unqualified means the referencing table's own schema.
+      fk.ref_table = ref_schema == text(row, 12) ? text(row, 5) : ref_schema + "." + text(row, 5);
       fk.ref_columns = json_names(text(row, 6));
       fk.on_update = action(text(row, 7));
       fk.on_delete = action(text(row, 8));

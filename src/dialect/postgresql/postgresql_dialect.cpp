@@ -78,6 +78,12 @@ std::unique_ptr<Database> PostgresqlDialect::open_scratch(const config::Database
 }
 
 void PostgresqlDialect::validate(const model::Schema& desired, Diagnostics& diagnostics) const {
+  for (const model::View& v : desired.views)
+    diagnostics.error(v.where, "view " + quoted(v.name) + ": views are not managed on PostgreSQL yet; create them with a "
+                                                          "hand-written migration (strata revision --empty)");
+  for (const model::Trigger& t : desired.triggers)
+    diagnostics.error(t.where, "trigger " + quoted(t.name) + ": triggers are not managed on PostgreSQL yet; create them "
+                                                             "with a hand-written migration (strata revision --empty)");
   for (const model::Table& t : desired.tables) {
     if (t.options.strict || t.options.without_rowid)
       diagnostics.error(t.where, "table " + quoted(t.name) + ": strict and without_rowid are SQLite options; remove them");

@@ -116,7 +116,7 @@ class Renderer {
   }
   void render(const diff::CreateEnum& c) { out_.push_back(stmt(create_enum(c.type), "create enum type " + c.type.name)); }
   void render(const diff::DropEnum& c) {
-    out_.push_back(stmt("DROP TYPE " + qualified(c.type.schema, c.type.name), "drop enum type " + c.type.name));
+    out_.push_back(stmt("DROP TYPE " + qualified(c.type.schema, c.type.name), "drop enum type " + c.type.name, true));
   }
   void render(const diff::AddEnumValue& c) {
     std::string sql = "ALTER TYPE " + qualified(c.type.schema, c.type.name) + " ADD VALUE IF NOT EXISTS " + quote_string(c.value);
@@ -196,7 +196,7 @@ class Renderer {
         out_.push_back(stmt("ALTER TABLE " + table_name(c.table) + " ADD " + check_clause(check), "add check (not valid)"));
     comments(c.table);
     for (const model::ForeignKey& fk : c.table.foreign_keys)
-      pending_foreign_keys_.push_back(stmt("ALTER TABLE " + table_name(c.table) + " ADD " + foreign_key_clause(fk),
+      pending_foreign_keys_.push_back(stmt("ALTER TABLE " + table_name(c.table) + " ADD " + foreign_key_clause(fk, c.table.schema),
                                            "add foreign key " + c.table.name + " -> " + fk.ref_table));
   }
   void render(const diff::DropTable&) {}  // gathered in run()
@@ -205,6 +205,21 @@ class Renderer {
     const std::string schema = t ? t->schema : "";
     out_.push_back(stmt("ALTER TABLE " + qualified(schema, c.from) + " RENAME TO " + quote_identifier(c.to),
                         "rename table " + c.from + " to " + c.to));
+    // Names PostgreSQL chose from the old table name follow it, as they would for a new table.
+    if (const model::Table* old = plan_.current.find_table(c.from)) {
+      std::vector<std::string> names;
+      if (old->primary_key && !old->primary_key->name) names.push_back(old->primary_key->stored_name);
+      for (const auto& u : old->uniques) if (!u.name) names.push_back(u.stored_name);
+      for (const auto& f : old->foreign_keys) if (!f.name) names.push_back(f.stored_name);
+      for (const auto& k : old->checks) if (!k.name) names.push_back(k.stored_name);
+      for (const std::string& n : names) {
+        if (n.rfind(c.from + "_", 0) != 0) continue;
+        const std::string renamed = c.to + n.substr(c.from.size());
+        out_.push_back(stmt("ALTER TABLE " + qualified(schema, c.to) + " RENAME CONSTRAINT " + quote_identifier(n) + " TO " +
+                                quote_identifier(renamed),
+                            "constraint " + n + " follows the table's new name"));
+      }
+    }
   }
   void render(const diff::CreateIndex& c) {
     const model::Table* t = plan_.desired.find_table(c.table);
@@ -266,7 +281,7 @@ class Renderer {
       } else if (auto* ck = std::get_if<diff::AddCheck>(&change)) {
         out_.push_back(stmt(table + " ADD " + check_clause(ck->check), what));
       } else if (auto* fk = std::get_if<diff::AddForeignKey>(&change)) {
-        out_.push_back(stmt(table + " ADD " + foreign_key_clause(fk->foreign_key), what));
+        out_.push_back(stmt(table + " ADD " + foreign_key_clause(fk->foreign_key, m.to.schema), what));
       } else if (auto* note = std::get_if<diff::SetTableComment>(&change)) {
         out_.push_back(stmt("COMMENT ON TABLE " + table_name(m.to) + " IS " + comment_literal(note->comment), what));
       }
@@ -301,9 +316,15 @@ class Renderer {
       out_.push_back(stmt(prefix + (c.to.nullable ? " DROP NOT NULL" : " SET NOT NULL"), what + (c.to.nullable ? ": drop not null" : ": set not null")));
     if ((c.default_changed || c.type_changed) && c.to.default_value)
       out_.push_back(stmt(prefix + " SET DEFAULT " + default_sql(*c.to.default_value, c.to.type), what + ": default"));
-    if (c.identity_changed && !c.from.identity && c.to.identity)
+    if (c.identity_changed && !c.from.identity && c.to.identity) {
       out_.push_back(stmt(prefix + " ADD GENERATED " + (*c.to.identity == "always" ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY",
                           what + ": identity"));
+      // The new sequence starts past the values the column already holds.
+      out_.push_back(stmt("SELECT setval(pg_get_serial_sequence(" + quote_string(table_name(m.to)) + ", " +
+                              quote_string(c.to.name) + "), COALESCE(max(" + column + "), 0) + 1, false) FROM " +
+                              table_name(m.to),
+                          what + ": identity continues after the existing values"));
+    }
     if (c.comment_changed)
       out_.push_back(stmt("COMMENT ON COLUMN " + table_name(m.to) + "." + column + " IS " + comment_literal(c.to.comment),
                           what + ": comment"));

@@ -83,7 +83,7 @@ void SqliteDialect::validate(const model::Schema& desired, Diagnostics& diagnost
       diagnostics.error(t.where, "table " + quoted(t.name) + ": schema " + quoted(t.schema) +
                                      " is not available on SQLite; remove \"schema\"");
     for (const model::Index& i : t.indexes) {
-      if (!i.method.empty() || !i.include.empty())
+      if (!i.method.empty() || !i.include.empty() || i.nulls_not_distinct)
         diagnostics.error(i.where, "index " + quoted(i.name) + ": \"method\" and \"include\" are PostgreSQL features; SQLite has neither");
       for (const model::IndexKey& k : i.keys)
         if (k.opclass || k.nulls_first)
