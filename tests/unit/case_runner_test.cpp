@@ -243,14 +243,15 @@ bool contains_ignoring_case(const std::string& text, const std::string& part) {
 }
 
 void run_case(const Case& c, Backend& backend) {
-  const config::DatabaseUrl url = config::parse_database_url(backend.create(c.current));
+  config::DatabaseUrl url = config::parse_database_url(backend.create(c.current));
+  load::LoadResult loaded = load::load_schema_text(c.desired, c.file + "#" + c.name, load::Format::Yaml);
+  const model::Schema document = loaded.schema;
+  manage_schemas_of(document, url);  // as plan does: the schemas the document names are managed
   const dialect::Dialect& dialect = dialect::dialect_for(url);
   auto database = dialect.open(url, dialect::OpenMode::ReadWrite);
   const model::Schema original = database->introspect();
   const Snapshot rows0 = snapshot(backend, original);
 
-  load::LoadResult loaded = load::load_schema_text(c.desired, c.file + "#" + c.name, load::Format::Yaml);
-  const model::Schema document = loaded.schema;
   Diagnostics warnings;
   if (c.error) {
     try {

@@ -1,6 +1,7 @@
 #include "dialect/postgresql/renderer.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "dialect/postgresql/ddl.hpp"
@@ -19,6 +20,7 @@ Statement stmt(std::string sql, std::string comment, bool destructive = false) {
 }
 
 std::string type_family(const std::string& type) {
+  if (type.find('[') != std::string::npos) return "array|" + type;  // arrays convert only with USING
   const std::string base = model::type_base_name(type);
   if (base == "text" || base == "varchar" || base == "character" || base == "char" || base == "citext") return "text";
   if (base == "numeric" || base == "decimal") return "numeric";
@@ -29,6 +31,14 @@ std::string type_family(const std::string& type) {
 // Whether a type change needs an explicit USING cast: between families of
 // binary-coercible types (text and varchar, numeric precisions) it does not.
 bool needs_using(const std::string& from, const std::string& to) { return type_family(from) != type_family(to); }
+
+// serial, bigserial and smallserial are an integer type plus an owned sequence and a default.
+std::optional<std::string> serial_base(const std::string& type) {
+  if (type == "serial" || type == "serial4") return std::string("integer");
+  if (type == "bigserial" || type == "serial8") return std::string("bigint");
+  if (type == "smallserial" || type == "serial2") return std::string("smallint");
+  return std::nullopt;
+}
 
 std::string comment_literal(const std::optional<std::string>& comment) {
   return comment ? quote_string(*comment) : std::string("NULL");
@@ -256,6 +266,7 @@ class Renderer {
       const std::string what = diff::describe(change, m.to.name);
       if (auto* c = std::get_if<diff::RenameColumn>(&change)) {
         out_.push_back(stmt(table + " RENAME COLUMN " + quote_identifier(c->from) + " TO " + quote_identifier(c->to), what));
+        rename_default_names(m, c->from, c->to);
       }
     }
     for (const diff::TableChange& change : m.changes) {
@@ -288,6 +299,24 @@ class Renderer {
     }
   }
 
+  // Constraint names PostgreSQL built from a column's old name follow the new one.
+  void rename_default_names(const diff::ModifyTable& m, const std::string& from, const std::string& to) {
+    std::vector<std::string> names;
+    if (m.from.primary_key && !m.from.primary_key->name) names.push_back(m.from.primary_key->stored_name);
+    for (const auto& u : m.from.uniques) if (!u.name) names.push_back(u.stored_name);
+    for (const auto& f : m.from.foreign_keys) if (!f.name) names.push_back(f.stored_name);
+    for (const auto& k : m.from.checks) if (!k.name) names.push_back(k.stored_name);
+    const std::string needle = "_" + from + "_";
+    for (const std::string& n : names) {
+      const std::size_t at = n.find(needle, m.from.name.size());
+      if (n.rfind(m.from.name + "_", 0) != 0 || at == std::string::npos) continue;
+      const std::string renamed = n.substr(0, at) + "_" + to + "_" + n.substr(at + needle.size());
+      out_.push_back(stmt("ALTER TABLE " + table_name(m.to) + " RENAME CONSTRAINT " + quote_identifier(n) + " TO " +
+                              quote_identifier(renamed),
+                          "constraint " + n + " follows the column's new name"));
+    }
+  }
+
   void alter_column(const diff::ModifyTable& m, const diff::AlterColumn& c) {
     const std::string table = "ALTER TABLE " + table_name(m.to);
     const std::string column = quote_identifier(c.to.name);
@@ -303,18 +332,37 @@ class Renderer {
       if (!c.to.identity) out_.push_back(stmt(prefix + " DROP IDENTITY", what + ": drop identity"));
       else out_.push_back(stmt(prefix + " SET GENERATED " + (*c.to.identity == "always" ? "ALWAYS" : "BY DEFAULT"), what + ": identity"));
     }
-    if ((c.default_changed || c.type_changed) && c.from.default_value)
+    const auto from_serial = serial_base(c.from.type), to_serial = serial_base(c.to.type);
+    const std::string from_type = from_serial.value_or(c.from.type), to_type = to_serial.value_or(c.to.type);
+    const bool type_changed = from_type != to_type;
+    if (from_serial && !to_serial) {
+      // The column stops being serial: its default and the sequence it owns go.
+      out_.push_back(stmt(prefix + " DROP DEFAULT", what + ": no longer serial"));
+      out_.push_back(stmt("DO $$ BEGIN EXECUTE format('DROP SEQUENCE %s', pg_get_serial_sequence(" +
+                              quote_string(table_name(m.to)) + ", " + quote_string(c.to.name) + ")); END $$",
+                          what + ": drop the sequence it owned"));
+    }
+    if ((c.default_changed || type_changed) && c.from.default_value)
       out_.push_back(stmt(prefix + " DROP DEFAULT", what + ": drop default"));
-    if (c.type_changed || c.collation_changed) {
-      const std::string type = declared_type(c.to.type);
+    if (type_changed || c.collation_changed) {
+      const std::string type = declared_type(to_type);
       std::string sql = prefix + " TYPE " + type;
       if (c.to.collation) sql += " COLLATE " + quote_identifier(*c.to.collation);
-      if (c.type_changed && needs_using(c.from.type, c.to.type)) sql += " USING " + column + "::" + type;
-      out_.push_back(stmt(sql, what + ": type " + c.from.type + " -> " + c.to.type, c.type_changed));
+      if (type_changed && needs_using(from_type, to_type)) sql += " USING " + column + "::" + type;
+      out_.push_back(stmt(sql, what + ": type " + c.from.type + " -> " + c.to.type, type_changed));
+    }
+    if (to_serial && !from_serial) {
+      // The column becomes serial: a sequence it owns, continuing after its values, as its default.
+      const std::string sequence = qualified(m.to.schema, m.to.name + "_" + c.to.name + "_seq");
+      out_.push_back(stmt("CREATE SEQUENCE " + sequence + " AS " + to_type + " OWNED BY " + table_name(m.to) + "." + column,
+                          what + ": becomes serial"));
+      out_.push_back(stmt("SELECT setval(" + quote_string(sequence) + ", COALESCE(max(" + column + "), 0) + 1, false) FROM " +
+                              table_name(m.to), ""));
+      out_.push_back(stmt(prefix + " SET DEFAULT nextval(" + quote_string(sequence) + "::regclass)", ""));
     }
     if (c.nullability_changed)
       out_.push_back(stmt(prefix + (c.to.nullable ? " DROP NOT NULL" : " SET NOT NULL"), what + (c.to.nullable ? ": drop not null" : ": set not null")));
-    if ((c.default_changed || c.type_changed) && c.to.default_value)
+    if ((c.default_changed || type_changed) && c.to.default_value)
       out_.push_back(stmt(prefix + " SET DEFAULT " + default_sql(*c.to.default_value, c.to.type), what + ": default"));
     if (c.identity_changed && !c.from.identity && c.to.identity) {
       out_.push_back(stmt(prefix + " ADD GENERATED " + (*c.to.identity == "always" ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY",
