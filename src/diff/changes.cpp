@@ -79,6 +79,7 @@ std::string describe(const Change& change) {
           [](const CreateEnum& c) { return "create enum type " + c.type.name; },
           [](const DropEnum& c) { return "drop enum type " + c.type.name; },
           [](const AddEnumValue& c) { return "add value '" + c.value + "' to enum type " + c.type.name; },
+          [](const ReplaceEnum& c) { return "replace enum type " + c.to.name + " (labels removed or reordered)"; },
           [](const CreateDomain& c) { return "create domain " + c.domain.name; },
           [](const DropDomain& c) { return "drop domain " + c.domain.name; },
           [](const AlterDomain& c) { return "alter domain " + c.to.name; },

@@ -100,14 +100,7 @@ class Differ {
       for (const std::string& v : want.values)
         if (matched < have->values.size() && have->values[matched] == v) ++matched;
       if (matched != have->values.size()) {
-        if (!options_.refuse_impossible) {
-          result_.diagnostics.warning(want.where, "enum type \"" + want.name + "\": PostgreSQL cannot remove enum labels; "
-                                                     "the down section leaves them in place");
-          continue;
-        }
-        result_.diagnostics.error(want.where, "enum type \"" + want.name + "\": labels can only be added; removing or "
-                                                 "reordering them (from [" + join(have->values) + "] to [" +
-                                                 join(want.values) + "]) is not supported yet; write that migration by hand");
+        result_.changes.push_back(ReplaceEnum{*have, want});
         continue;
       }
       for (std::size_t i = 0; i < want.values.size(); ++i) {

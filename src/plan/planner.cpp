@@ -33,6 +33,7 @@ Phase phase_of(const diff::Change& change) {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, diff::CreateExtension>) return kCreateExtensions;
         else if constexpr (std::is_same_v<T, diff::CreateEnum> || std::is_same_v<T, diff::AddEnumValue> ||
+                           std::is_same_v<T, diff::ReplaceEnum> ||
                            std::is_same_v<T, diff::CreateDomain> || std::is_same_v<T, diff::AlterDomain> ||
                            std::is_same_v<T, diff::CreateSequence> || std::is_same_v<T, diff::AlterSequence>)
           return kCreateEnums;

@@ -57,6 +57,8 @@ struct CreateExtension { std::string name; };
 struct DropExtension { std::string name; };
 struct CreateEnum { model::EnumType type; };
 struct DropEnum { model::EnumType type; };
+// Labels removed or reordered: a new type replaces the old one, every column cast to it.
+struct ReplaceEnum { model::EnumType from; model::EnumType to; };
 struct CreateDomain { model::Domain domain; };
 struct DropDomain { model::Domain domain; };
 struct AlterDomain { model::Domain from; model::Domain to; };
@@ -68,7 +70,7 @@ struct AddEnumValue { model::EnumType type; std::string value; std::string befor
 
 using Change = std::variant<CreateTable, DropTable, RenameTable, ModifyTable, CreateIndex, DropIndex, CreateView,
                             DropView, CreateTrigger, DropTrigger, CreateExtension, DropExtension, CreateEnum, DropEnum,
-                            AddEnumValue, CreateDomain, DropDomain, AlterDomain, CreateSequence, DropSequence,
+                            AddEnumValue, ReplaceEnum, CreateDomain, DropDomain, AlterDomain, CreateSequence, DropSequence,
                             AlterSequence>;
 
 // One line a person can read, e.g. "add column hero.power_level".

@@ -137,6 +137,30 @@ class Renderer {
     s.commit_first = true;
     out_.push_back(s);
   }
+  void render(const diff::ReplaceEnum& c) {
+    const std::string old_name = qualified(c.from.schema, c.from.name);
+    const std::string temp = c.to.name + "__strata_new";
+    model::EnumType replacement = c.to;
+    replacement.name = temp;
+    out_.push_back(stmt(create_enum(replacement), "replace enum type " + c.to.name + ": the new labels", true));
+    // Every column of that type is cast through text; a row holding a removed label makes this fail.
+    const std::string type_text = c.from.schema.empty() ? c.from.name : c.from.schema + "." + c.from.name;
+    for (const model::Table& t : plan_.current.tables) {
+      for (const model::Column& col : t.columns) {
+        if (col.type != type_text && col.type != quote_identifier(c.from.name)) continue;
+        const std::string prefix = "ALTER TABLE " + table_name(t) + " ALTER COLUMN " + quote_identifier(col.name);
+        if (col.default_value) out_.push_back(stmt(prefix + " DROP DEFAULT", ""));
+        out_.push_back(stmt(prefix + " TYPE " + qualified(c.to.schema, temp) + " USING " + quote_identifier(col.name) +
+                                "::text::" + qualified(c.to.schema, temp),
+                            "column " + t.name + "." + col.name + " to the new labels"));
+        if (col.default_value && col.default_value->kind == model::Default::Kind::Literal &&
+            std::find(c.to.values.begin(), c.to.values.end(), col.default_value->literal.text) != c.to.values.end())
+          out_.push_back(stmt(prefix + " SET DEFAULT " + quote_string(col.default_value->literal.text), ""));
+      }
+    }
+    out_.push_back(stmt("DROP TYPE " + old_name, "", true));
+    out_.push_back(stmt("ALTER TYPE " + qualified(c.to.schema, temp) + " RENAME TO " + quote_identifier(c.to.name), ""));
+  }
   void render(const diff::CreateDomain& c) {
     const model::Domain& d = c.domain;
     std::string sql = "CREATE DOMAIN " + qualified(d.schema, d.name) + " AS " + declared_type(d.type);

@@ -294,6 +294,7 @@ class Renderer {
   void render(const diff::CreateEnum&) {}
   void render(const diff::DropEnum&) {}
   void render(const diff::AddEnumValue&) {}
+  void render(const diff::ReplaceEnum&) {}
   void render(const diff::CreateDomain&) {}
   void render(const diff::DropDomain&) {}
   void render(const diff::AlterDomain&) {}
