@@ -248,7 +248,7 @@ class Differ {
     alter.collation_changed = !(from.collation.has_value() == to.collation.has_value() &&
                                 (!from.collation || model::iequals(*from.collation, *to.collation)));
     alter.autoincrement_changed = from.autoincrement != to.autoincrement;
-    alter.identity_changed = from.identity != to.identity;
+    alter.identity_changed = from.identity != to.identity || (to.identity && from.identity_options != to.identity_options);
     alter.comment_changed = cmp_.stores_comments() && from.comment != to.comment;
     if (alter.type_changed || alter.nullability_changed || alter.default_changed || alter.generated_changed ||
         alter.collation_changed || alter.autoincrement_changed || alter.identity_changed || alter.comment_changed)

@@ -97,7 +97,29 @@ Value table_value(const model::Table& t) {
     if (c.nullable) col.set("nullable", Value::boolean(true));
     if (inline_pk && single_column(t.primary_key->columns, c.name)) col.set("primary_key", Value::boolean(true));
     if (c.autoincrement) col.set("autoincrement", Value::boolean(true));
-    if (c.identity) col.set("identity", Value::str(*c.identity));
+    if (c.identity) {
+      const model::SequenceOptions& o = c.identity_options;
+      if (o == model::SequenceOptions{}) {
+        col.set("identity", Value::str(*c.identity));
+      } else {
+        Value identity = Value::map(true);
+        identity.set("generated", Value::str(*c.identity));
+        auto number = [&](const char* key, const std::optional<long long>& n) {
+          if (!n) return;
+          Value x;
+          x.kind = Value::Kind::Number;
+          x.text = std::to_string(*n);
+          identity.set(key, x);
+        };
+        number("start", o.start);
+        number("increment", o.increment);
+        number("min", o.min_value);
+        number("max", o.max_value);
+        number("cache", o.cache);
+        if (o.cycle) identity.set("cycle", Value::boolean(true));
+        col.set("identity", identity);
+      }
+    }
     if (c.default_value) {
       if (c.default_value->kind == model::Default::Kind::Expression)
         col.set("default_sql", Value::str(c.default_value->expression));

@@ -214,13 +214,34 @@ void read_column(const Node& node, Table& table, std::vector<std::string>& inlin
   column.collation = r.string("collation");
   column.renamed_from = r.string("renamed_from");
   column.comment = r.string("comment");
-  if (auto identity = r.string("identity")) {
-    const std::string v = model::to_lower(*identity);
+  if (const Node* identity = r.get("identity")) {
+    // identity: always | by default, or { generated: always, start: 100, increment: 10, ... }
+    const Node* kind = identity;
+    if (identity->is_map()) {
+      MapReader ir(*identity, "\"identity\" of " + label, {"generated", "start", "increment", "min", "max", "cache", "cycle"},
+                   diagnostics);
+      kind = ir.get("generated");
+      auto number = [&](const char* key) -> std::optional<long long> {
+        const Node* n = ir.get(key);
+        if (!n) return std::nullopt;
+        if (!n->is_scalar() || n->scalar_type != Node::ScalarType::Integer) {
+          diagnostics.error(n->where, std::string("\"") + key + "\" of the identity of " + label + " must be a whole number");
+          return std::nullopt;
+        }
+        return std::stoll(n->text);
+      };
+      column.identity_options.start = number("start");
+      column.identity_options.increment = number("increment");
+      column.identity_options.min_value = number("min");
+      column.identity_options.max_value = number("max");
+      column.identity_options.cache = number("cache");
+      column.identity_options.cycle = ir.boolean("cycle").value_or(false);
+    }
+    const std::string v = kind && kind->is_scalar() ? model::to_lower(kind->text) : "always";
     if (v == "always" || v == "by default" || v == "by_default") {
       column.identity = v == "always" ? "always" : "by default";
     } else {
-      diagnostics.error(r.get("identity")->where, "\"identity\" of " + label + " must be \"always\" or \"by default\", not " +
-                                                     quoted(*identity));
+      diagnostics.error(kind->where, "\"identity\" of " + label + " must be \"always\" or \"by default\", not " + quoted(v));
     }
   }
 

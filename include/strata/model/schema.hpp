@@ -38,6 +38,18 @@ struct Generated {
   bool stored = false;  // STORED vs VIRTUAL
 };
 
+// Options of a sequence: what a standalone sequence or an identity column
+// sets; unset means the engine's default.
+struct SequenceOptions {
+  std::optional<long long> start, increment, min_value, max_value, cache;
+  bool cycle = false;
+  bool operator==(const SequenceOptions& o) const {
+    return start == o.start && increment == o.increment && min_value == o.min_value && max_value == o.max_value &&
+           cache == o.cache && cycle == o.cycle;
+  }
+  bool operator!=(const SequenceOptions& o) const { return !(*this == o); }
+};
+
 struct Column {
   std::string name;
   std::string type;  // as written: a portable name ("varchar(40)") or a verbatim dialect type
@@ -47,6 +59,7 @@ struct Column {
   std::optional<std::string> collation;
   bool autoincrement = false;
   std::optional<std::string> identity;  // PostgreSQL: "always" or "by default"
+  SequenceOptions identity_options;     // the identity's sequence
   std::optional<std::string> renamed_from;
   std::optional<std::string> comment;
   SourceLocation where;

@@ -23,6 +23,8 @@ std::string declared_type(const std::string& type);
 
 std::string default_sql(const model::Default& value, const std::string& column_type);
 std::string column_definition(const model::Column& column);
+// The options of an identity's sequence that are set, each after separator.
+std::string identity_options_sql(const model::SequenceOptions& options, const std::string& separator);
 // CREATE TABLE without its foreign keys (they are added once every table exists).
 std::string create_table(const model::Table& table);
 // from_schema: the schema of the referencing table, which an unqualified reference means.

@@ -26,7 +26,13 @@ SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
        col_description(a.attrelid, a.attnum),
        a.attidentity = '' AND pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%'
-         AND pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) IS NOT NULL
+         AND pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) IS NOT NULL,
+       (SELECT json_build_array(s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+                                CASE format_type(s.seqtypid, NULL) WHEN 'smallint' THEN 32767 WHEN 'integer' THEN 2147483647
+                                     ELSE 9223372036854775807 END)::text
+        FROM pg_depend dep JOIN pg_sequence s ON s.seqrelid = dep.objid
+        WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass AND dep.refobjid = a.attrelid
+          AND dep.refobjsubid = a.attnum AND dep.deptype = 'i')
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -141,6 +147,26 @@ model::ReferentialAction action(const std::string& code) {
   }
 }
 
+// Sequence options as the document states them: only what differs from
+// PostgreSQL's defaults for an ascending or descending sequence of the type.
+model::SequenceOptions sequence_options(long long start, long long increment, long long min, long long max,
+                                        long long cache, bool cycle, long long type_max) {
+  model::SequenceOptions o;
+  const long long default_min = increment > 0 ? 1 : -type_max - 1, default_max = increment > 0 ? type_max : -1;
+  if (increment != 1) o.increment = increment;
+  if (min != default_min) o.min_value = min;
+  if (max != default_max) o.max_value = max;
+  if (start != (increment > 0 ? min : max)) o.start = start;
+  if (cache != 1) o.cache = cache;
+  o.cycle = cycle;
+  return o;
+}
+
+model::SequenceOptions sequence_options(const nlohmann::json& v) {
+  auto n = [&](std::size_t i) { return v[i].is_string() ? std::stoll(v[i].get<std::string>()) : v[i].get<long long>(); };
+  return sequence_options(n(0), n(1), n(2), n(3), n(4), v[5].get<bool>(), n(6));
+}
+
 std::string serial_type(const std::string& type) {
   if (type == "integer") return "serial";
   if (type == "bigint") return "bigserial";
@@ -233,6 +259,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     const std::string generated = text(row, 6);
     if (identity == "a") c.identity = "always";
     if (identity == "d") c.identity = "by default";
+    if (c.identity && row[10]) c.identity_options = sequence_options(nlohmann::json::parse(*row[10]));
     if (generated == "s" && row[4]) {
       c.generated = model::Generated{*row[4], true};
     } else if (text(row, 9) == "t") {
@@ -367,17 +394,15 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     q.schema = text(row, 0) == "public" ? "" : text(row, 0);
     q.name = text(row, 1);
     q.type = text(row, 2);
-    const long long start = std::stoll(text(row, 3)), increment = std::stoll(text(row, 4));
-    const long long min = std::stoll(text(row, 5)), max = std::stoll(text(row, 6)), cache = std::stoll(text(row, 7));
-    const long long type_max = std::stoll(text(row, 10));
-    // Only what differs from PostgreSQL's defaults for an ascending or descending sequence.
-    const long long default_min = increment > 0 ? 1 : -type_max - 1, default_max = increment > 0 ? type_max : -1;
-    if (increment != 1) q.increment = increment;
-    if (min != default_min) q.min_value = min;
-    if (max != default_max) q.max_value = max;
-    if (start != (increment > 0 ? min : max)) q.start = start;
-    if (cache != 1) q.cache = cache;
-    q.cycle = text(row, 8) == "t";
+    const model::SequenceOptions o =
+        sequence_options(std::stoll(text(row, 3)), std::stoll(text(row, 4)), std::stoll(text(row, 5)),
+                         std::stoll(text(row, 6)), std::stoll(text(row, 7)), text(row, 8) == "t", std::stoll(text(row, 10)));
+    q.start = o.start;
+    q.increment = o.increment;
+    q.min_value = o.min_value;
+    q.max_value = o.max_value;
+    q.cache = o.cache;
+    q.cycle = o.cycle;
     q.comment = row[9];
     schema.sequences.push_back(std::move(q));
   }

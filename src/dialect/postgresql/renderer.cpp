@@ -353,8 +353,20 @@ class Renderer {
       return;
     }
     if (c.identity_changed && c.from.identity) {
-      if (!c.to.identity) out_.push_back(stmt(prefix + " DROP IDENTITY", what + ": drop identity"));
-      else out_.push_back(stmt(prefix + " SET GENERATED " + (*c.to.identity == "always" ? "ALWAYS" : "BY DEFAULT"), what + ": identity"));
+      if (!c.to.identity) {
+        out_.push_back(stmt(prefix + " DROP IDENTITY", what + ": drop identity"));
+      } else {
+        // The kind and the sequence options in one ALTER; options left out return to their defaults.
+        model::SequenceOptions defaults_back = c.to.identity_options;
+        std::string sql = prefix + " SET GENERATED " + (*c.to.identity == "always" ? "ALWAYS" : "BY DEFAULT");
+        sql += identity_options_sql(defaults_back, " SET ");
+        if (!defaults_back.increment && c.from.identity_options.increment) sql += " SET INCREMENT BY 1";
+        if (!defaults_back.min_value && c.from.identity_options.min_value) sql += " SET NO MINVALUE";
+        if (!defaults_back.max_value && c.from.identity_options.max_value) sql += " SET NO MAXVALUE";
+        if (!defaults_back.cache && c.from.identity_options.cache) sql += " SET CACHE 1";
+        if (!defaults_back.cycle && c.from.identity_options.cycle) sql += " SET NO CYCLE";
+        out_.push_back(stmt(sql, what + ": identity"));
+      }
     }
     const auto from_serial = serial_base(c.from.type), to_serial = serial_base(c.to.type);
     const std::string from_type = from_serial.value_or(c.from.type), to_type = to_serial.value_or(c.to.type);
@@ -389,7 +401,9 @@ class Renderer {
     if ((c.default_changed || type_changed) && c.to.default_value)
       out_.push_back(stmt(prefix + " SET DEFAULT " + default_sql(*c.to.default_value, c.to.type), what + ": default"));
     if (c.identity_changed && !c.from.identity && c.to.identity) {
-      out_.push_back(stmt(prefix + " ADD GENERATED " + (*c.to.identity == "always" ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY",
+      const std::string options = identity_options_sql(c.to.identity_options, " ");
+      out_.push_back(stmt(prefix + " ADD GENERATED " + (*c.to.identity == "always" ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY" +
+                              (options.empty() ? std::string() : " (" + options.substr(1) + ")"),
                           what + ": identity"));
       // The new sequence starts past the values the column already holds.
       out_.push_back(stmt("SELECT setval(pg_get_serial_sequence(" + quote_string(table_name(m.to)) + ", " +
