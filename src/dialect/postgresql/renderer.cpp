@@ -76,9 +76,13 @@ class Renderer {
     std::set<std::string> existing, needed;
     for (const model::Table& t : plan_.current.tables) existing.insert(t.schema);
     for (const model::EnumType& e : plan_.current.enums) existing.insert(e.schema);
+    for (const model::Domain& d : plan_.current.domains) existing.insert(d.schema);
+    for (const model::Sequence& q : plan_.current.sequences) existing.insert(q.schema);
     for (const diff::Change& change : plan_.changes) {
       if (auto* c = std::get_if<diff::CreateTable>(&change)) needed.insert(c->table.schema);
       if (auto* e = std::get_if<diff::CreateEnum>(&change)) needed.insert(e->type.schema);
+      if (auto* d = std::get_if<diff::CreateDomain>(&change)) needed.insert(d->domain.schema);
+      if (auto* q = std::get_if<diff::CreateSequence>(&change)) needed.insert(q->sequence.schema);
     }
     for (const std::string& schema : needed)
       if (!schema.empty() && !existing.count(schema))
@@ -330,6 +334,12 @@ class Renderer {
     for (const auto& u : m.from.uniques) if (!u.name) names.push_back(u.stored_name);
     for (const auto& f : m.from.foreign_keys) if (!f.name) names.push_back(f.stored_name);
     for (const auto& k : m.from.checks) if (!k.name) names.push_back(k.stored_name);
+    // If the table was renamed in this plan, its default names were renamed first.
+    std::string old_table;
+    for (const diff::Change& change : plan_.changes)
+      if (auto* r = std::get_if<diff::RenameTable>(&change); r && r->to == m.to.name) old_table = r->from;
+    for (std::string& n : names)
+      if (!old_table.empty() && n.rfind(old_table + "_", 0) == 0) n = m.to.name + n.substr(old_table.size());
     const std::string needle = "_" + from + "_";
     for (const std::string& n : names) {
       const std::size_t at = n.find(needle, m.from.name.size());
