@@ -25,6 +25,10 @@ int run_inspect(const GlobalOptions& global, const InspectOptions& options) {
     throw Error(ExitCode::Connection, "database " + url.redacted() + " does not exist; check the URL (from " +
                                           settings.url_origin + ")");
   }
+  if (auto missing = database->missing_schemas(); !missing.empty()) {
+    throw Error(ExitCode::InvalidInput, "schema \"" + missing.front() + "\" does not exist in database " + url.redacted() +
+                                            "; check [database] schemas in strata.toml or STRATA_SCHEMAS");
+  }
   const model::Schema schema = database->introspect();
   const std::string text =
       emit::write_document(schema, options.format == "toml" ? load::Format::Toml : load::Format::Yaml);

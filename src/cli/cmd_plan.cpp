@@ -3,6 +3,7 @@
 // to stderr.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/command.hpp"
@@ -35,6 +36,14 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
   auto database = dialect.open(url, dialect::OpenMode::ReadOnly);
   if (!database->exists()) {
     std::cerr << "note: database " << url.redacted() << " does not exist yet; planning against an empty database\n";
+  }
+  for (const std::string& schema : database->missing_schemas()) {
+    const bool used = std::any_of(desired.tables.begin(), desired.tables.end(), [&](const model::Table& t) {
+      return (t.schema.empty() ? std::string("public") : t.schema) == schema;
+    });
+    if (!used)
+      throw Error(ExitCode::InvalidInput, "schema \"" + schema + "\" does not exist in database " + url.redacted() +
+                                              " and the schema files put nothing in it; check [database] schemas or STRATA_SCHEMAS");
   }
   const model::Schema current = database->introspect();
   Reconciliation result = reconcile(dialect, current, desired);

@@ -196,6 +196,12 @@ TEST_CASE("PostgreSQL bad input: each a clear message and exit code, nothing cha
   CHECK(bad_default.exit_code == 3);
   CHECK(bad_default.err.find("function no_such_function() does not exist") != std::string::npos);
 
+  auto unknown_schema = run_strata("inspect --url " + db.url(), dir.path(), "STRATA_SCHEMAS=public,nosuch");
+  CHECK(unknown_schema.exit_code == 3);
+  CHECK(unknown_schema.err.find("schema \"nosuch\" does not exist in database") != std::string::npos);
+  auto unknown_schema_plan = run_strata("plan --url " + db.url(), dir.path(), "STRATA_SCHEMAS=nosuch");
+  CHECK(unknown_schema_plan.exit_code == 3);
+
   CHECK(db.value("SELECT count(*) FROM pg_class WHERE relname = 'keep'") == "1");
   CHECK(db.value("SELECT count(*) FROM information_schema.columns WHERE table_name = 'keep'") == "1");
 }

@@ -84,6 +84,8 @@ class Database {
   virtual void set_versions(const std::vector<AppliedVersion>& versions) = 0;
   // How long to wait for another process's lock before failing.
   virtual void set_lock_timeout(int milliseconds) = 0;
+  // Managed namespaces the database does not have (PostgreSQL schemas).
+  virtual std::vector<std::string> missing_schemas() { return {}; }
 };
 
 class Dialect : public diff::Comparator {

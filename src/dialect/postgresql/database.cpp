@@ -185,4 +185,11 @@ void PostgresqlDatabase::set_versions(const std::vector<AppliedVersion>& version
 
 void PostgresqlDatabase::set_lock_timeout(int milliseconds) { lock_timeout_ms_ = milliseconds; }
 
+std::vector<std::string> PostgresqlDatabase::missing_schemas() {
+  std::vector<std::string> missing;
+  for (const std::string& schema : schemas_)
+    if (connection_->query("SELECT 1 FROM pg_namespace WHERE nspname = $1", {schema}).empty()) missing.push_back(schema);
+  return missing;
+}
+
 }  // namespace strata::dialect::postgresql

@@ -25,6 +25,7 @@ class PostgresqlDatabase final : public Database {
   bool run_migration(const MigrationRun& run) override;
   void set_versions(const std::vector<AppliedVersion>& versions) override;
   void set_lock_timeout(int milliseconds) override;
+  std::vector<std::string> missing_schemas() override;
 
   Connection& connection() { return *connection_; }
 
