@@ -71,7 +71,12 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts, i.indnul
        array_to_json(i.indoption::int2[])::text,
        array_to_json(ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
                            FROM unnest(i.indclass::oid[]) WITH ORDINALITY o(opcoid, ord)
-                           JOIN pg_opclass opc ON opc.oid = o.opcoid ORDER BY o.ord))::text
+                           JOIN pg_opclass opc ON opc.oid = o.opcoid ORDER BY o.ord))::text,
+       array_to_json(ARRAY(SELECT CASE WHEN k.colloid = 0 OR k.colloid = COALESCE(a.attcollation, 100) THEN NULL
+                                       ELSE co.collname END
+                           FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(colloid, ord)
+                           LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.ord - 1]
+                           LEFT JOIN pg_collation co ON co.oid = k.colloid ORDER BY k.ord))::text
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
@@ -344,6 +349,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     const auto attnames = json_names(text(row, 8));
     const auto options = nlohmann::json::parse(text(row, 9));
     const auto opclasses = json_names(text(row, 10));
+    const auto collations = json_names(text(row, 11));
     for (std::size_t k = 0; k < definitions.size(); ++k) {
       if (k >= key_count) {
         index.include.push_back(k < attnames.size() ? attnames[k] : definitions[k]);
@@ -357,6 +363,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
       const bool nulls_first = (option & 2) != 0;
       if (nulls_first != key.descending) key.nulls_first = nulls_first;
       if (k < opclasses.size() && !opclasses[k].empty()) key.opclass = opclasses[k];
+      if (k < collations.size() && !collations[k].empty()) key.collation = collations[k];
       index.keys.push_back(std::move(key));
     }
     t->indexes.push_back(std::move(index));
