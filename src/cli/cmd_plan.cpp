@@ -28,6 +28,7 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
   const config::Settings settings = resolve(global);
   config::DatabaseUrl url = config::parse_database_url(settings.url);
   if (!settings.schemas.empty()) url.schemas = settings.schemas;
+  if (!settings.dev_url.empty()) url.scratch_conninfo = config::parse_database_url(settings.dev_url).conninfo;
   const dialect::Dialect& dialect = dialect::dialect_for(url);
 
   Diagnostics warnings;

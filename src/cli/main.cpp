@@ -18,6 +18,7 @@ Target resolve_target(const GlobalOptions& global) {
   target.settings = resolve(global);
   target.url = config::parse_database_url(target.settings.url);
   if (!target.settings.schemas.empty()) target.url.schemas = target.settings.schemas;
+  if (!target.settings.dev_url.empty()) target.url.scratch_conninfo = config::parse_database_url(target.settings.dev_url).conninfo;
   target.dialect = &dialect::dialect_for(target.url);
   return target;
 }
@@ -48,6 +49,8 @@ int main(int argc, char** argv) {
   bind("--schema", global.settings.schema_path, "schema file or directory (default: schema.yaml)");
   bind("--migrations-dir", global.settings.migrations_dir, "migrations directory (default: migrations)");
   bind("--config", global.settings.config_file, "settings file (default: strata.toml if present)");
+  bind("--dev-url", global.settings.dev_url,
+       "PostgreSQL server for scratch databases (default: the target's; needs CREATEDB there)");
 
   cli::Runner runner;
   cli::setup_plan(app, global, runner);

@@ -15,7 +15,7 @@ namespace strata::config {
 namespace {
 
 struct FileSettings {
-  std::optional<std::string> url, schema_path, migrations_dir;
+  std::optional<std::string> url, schema_path, migrations_dir, dev_url;
   std::vector<std::string> schemas;
 };
 
@@ -60,8 +60,8 @@ FileSettings read_config_file(const std::string& file) {
       for (const auto& [section, name] : known)
         if (section == k) expected = name;
       const std::vector<std::string> accepted =
-          k == "database" ? std::vector<std::string>{"url", "schemas"} : std::vector<std::string>{expected};
-      if (s != expected) {
+          k == "database" ? std::vector<std::string>{"url", "schemas", "dev_url"} : std::vector<std::string>{expected};
+      if (std::find(accepted.begin(), accepted.end(), s) == accepted.end()) {
         std::string list;
         for (const std::string& a : accepted) list += (list.empty() ? "\"" : ", \"") + a + "\"";
         errors << position(file, sub.source()) << ": error: unknown setting \"" << k << "." << s << "\""
@@ -73,7 +73,8 @@ FileSettings read_config_file(const std::string& file) {
         continue;
       }
       const std::string v = value.as_string()->get();
-      if (k == "database") out.url = v;
+      if (k == "database" && s == "url") out.url = v;
+      if (k == "database" && s == "dev_url") out.dev_url = v;
       if (k == "schema") out.schema_path = v;
       if (k == "migrations") out.migrations_dir = v;
     }
@@ -154,6 +155,10 @@ Settings resolve_settings(const SettingsFlags& flags, const EnvironmentLookup& e
   } else {
     settings.schemas = file.schemas;
   }
+
+  if (flags.dev_url) settings.dev_url = *flags.dev_url;
+  else if (auto env = environment("STRATA_DEV_URL")) settings.dev_url = *env;
+  else if (file.dev_url) settings.dev_url = *file.dev_url;
 
   if (flags.schema_path) settings.schema_path = *flags.schema_path;
   else if (auto env = environment("STRATA_SCHEMA")) settings.schema_path = *env;

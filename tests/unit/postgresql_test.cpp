@@ -206,6 +206,26 @@ TEST_CASE("PostgreSQL bad input: each a clear message and exit code, nothing cha
   CHECK(db.value("SELECT count(*) FROM information_schema.columns WHERE table_name = 'keep'") == "1");
 }
 
+TEST_CASE("scratch databases go to --dev-url when the target role cannot create databases", "[postgresql]") {
+  TestDatabase db;
+  REQUIRE_SERVER(db);
+  db.exec("DROP ROLE IF EXISTS strata_plain_user; CREATE ROLE strata_plain_user LOGIN NOCREATEDB;"
+          "GRANT ALL ON SCHEMA public TO strata_plain_user;");
+  const std::string host = db.url().substr(db.url().find('@') + 1);
+  const std::string plain = "postgresql://strata_plain_user@" + host;
+  TempDir dir;
+  dir.write("schema.yaml", "tables:\n  - { name: t, columns: [{ name: id, type: integer, primary_key: true }] }\n");
+  auto refused = run_strata("plan --url " + plain, dir.path());
+  CHECK(refused.exit_code == 4);
+  CHECK(refused.err.find("CREATEDB") != std::string::npos);
+  auto with_dev = run_strata("plan --url " + plain + " --dev-url " + db.server(), dir.path());
+  INFO(with_dev.err);
+  CHECK(with_dev.exit_code == 0);
+  CHECK(with_dev.out.find("CREATE TABLE t") != std::string::npos);
+  auto from_env = run_strata("plan --url " + plain, dir.path(), "STRATA_DEV_URL=" + db.server());
+  CHECK(from_env.exit_code == 0);
+}
+
 TEST_CASE("the heroes story with versioned migrations on PostgreSQL, rows kept", "[postgresql][migrations]") {
   TestDatabase db;
   REQUIRE_SERVER(db);

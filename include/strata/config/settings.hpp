@@ -16,6 +16,7 @@ struct Settings {
   std::string config_file;     // the strata.toml that was read, or "" when none
   std::string url_origin;      // where the URL came from, for messages: "--url", "DATABASE_URL", ...
   std::vector<std::string> schemas;  // PostgreSQL schemas to manage; empty means public
+  std::string dev_url;               // PostgreSQL server for scratch databases; "" = the target's
 };
 
 struct SettingsFlags {
@@ -23,6 +24,7 @@ struct SettingsFlags {
   std::optional<std::string> schema_path;
   std::optional<std::string> migrations_dir;
   std::optional<std::string> config_file;  // --config; an explicit file must exist
+  std::optional<std::string> dev_url;      // --dev-url
 };
 
 using EnvironmentLookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -16,6 +16,7 @@ struct DatabaseUrl {
   bool memory = false;   // sqlite: ":memory:"
   std::string conninfo;  // postgresql: what libpq connects with (the URL without a +driver suffix)
   std::vector<std::string> schemas;  // postgresql: the managed schemas (settings; default public)
+  std::string scratch_conninfo;      // postgresql: where scratch databases go (--dev-url); "" = this server
 
   // The URL with any password replaced by "***", for every message and log.
   std::string redacted() const;

@@ -74,7 +74,8 @@ std::unique_ptr<Database> PostgresqlDialect::open(const config::DatabaseUrl& url
 }
 
 std::unique_ptr<Database> PostgresqlDialect::open_scratch(const config::DatabaseUrl& target) const {
-  return PostgresqlDatabase::create_scratch(target.conninfo, target.schemas.empty() ? std::vector<std::string>{"public"} : target.schemas);
+  const std::string& server = target.scratch_conninfo.empty() ? target.conninfo : target.scratch_conninfo;
+  return PostgresqlDatabase::create_scratch(server, target.schemas.empty() ? std::vector<std::string>{"public"} : target.schemas);
 }
 
 void PostgresqlDialect::validate(const model::Schema& desired, Diagnostics& diagnostics) const {
@@ -110,7 +111,8 @@ void PostgresqlDialect::validate(const model::Schema& desired, Diagnostics& diag
 model::Schema PostgresqlDialect::normalize(const model::Schema& desired, Diagnostics& diagnostics) const {
   config::DatabaseUrl server = scratch_server_;
   server.schemas = schemas_for(server, desired);
-  auto scratch = PostgresqlDatabase::create_scratch(server.conninfo, server.schemas);
+  auto scratch = PostgresqlDatabase::create_scratch(server.scratch_conninfo.empty() ? server.conninfo : server.scratch_conninfo,
+                                                    server.schemas);
   Connection& c = scratch->connection();
   for (const std::string& s : server.schemas)
     if (s != "public") c.exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(s));
