@@ -38,6 +38,9 @@ void setup_apply(CLI::App& app, const GlobalOptions& global, Runner& runner) {
   cmd->add_option("--lock-timeout", command->lock_timeout_seconds,
                   "seconds to wait while another process applies (default 600)");
   add_allowance_flags(*cmd, command->options.allowances, PendingFiles::Matter);
+  cmd->add_option("--allow-hazard", command->options.allowances.hazards,
+                  "allow a hazard a migration records but does not allow (repeatable; \"all\")")
+      ->delimiter(',');
   cmd->callback([&global, &runner, command] { runner = [&global, command] { return run_apply(global, *command); }; });
 }
 

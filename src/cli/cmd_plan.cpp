@@ -9,6 +9,7 @@
 #include "cli/command.hpp"
 #include "strata/config/url.hpp"
 #include "strata/dialect/dialect.hpp"
+#include "strata/plan/hazards.hpp"
 #include "strata/reconcile.hpp"
 
 namespace strata::cli {
@@ -50,7 +51,8 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
   Reconciliation result = reconcile(dialect, current, desired);
   warnings.append(result.warnings);
 
-  warnings.append(plan::data_loss_warnings(result.plan));
+  const std::vector<plan::Hazard> hazards = plan::find_hazards(result.plan);
+  for (const plan::Hazard& h : hazards) warnings.warning(h.where, h.code + ": " + h.reason);
   print_warnings(warnings);
 
   if (options.format == "json") {
@@ -62,6 +64,14 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
                                    {"comment", s.comment},
                                    {"destructive", s.destructive},
                                    {"transactional", s.phase == Statement::Phase::InTransaction}});
+    }
+    out["hazards"] = nlohmann::json::array();
+    for (const plan::Hazard& h : hazards) {
+      out["hazards"].push_back({{"code", h.code},
+                                {"object", h.object},
+                                {"reason", h.reason},
+                                {"needs_allow", h.needs_allow()},
+                                {"where", h.where.known() ? nlohmann::json(h.where.str()) : nlohmann::json(nullptr)}});
     }
     out["warnings"] = nlohmann::json::array();
     for (const Diagnostic& d : warnings.sorted()) out["warnings"].push_back(d.str());

@@ -33,6 +33,9 @@ void setup_revision(CLI::App& app, const GlobalOptions& global, Runner& runner) 
   cmd->add_option("-m,--message", options->message, "what the migration does; also names the file")->required();
   cmd->add_flag("--empty", options->empty, "write a migration with empty sections, for hand-written SQL");
   cmd->add_flag("--ignore-sum", options->allowances.ignore_sum, "write although strata.sum does not match the files");
+  cmd->add_option("--allow-hazard", options->allowed_hazards,
+                  "allow a data-loss hazard by code (repeatable; \"all\" allows every one); see docs/hazards.md")
+      ->delimiter(',');
   cmd->callback([&global, &runner, options] { runner = [&global, options] { return run_revision(global, *options); }; });
 }
 

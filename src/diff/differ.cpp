@@ -36,9 +36,9 @@ class Differ {
           result_.changes.push_back(RenameTable{old_name, want.name});
           rename_table_references(current, old_name, want.name);
         } else {
-          result_.diagnostics.warning(want.where, "table \"" + want.name + "\" is renamed_from \"" +
-                                                      *want.renamed_from +
-                                                      "\", but the database has no such table; it will be created");
+          result_.diagnostics.error(want.where, "table \"" + want.name + "\" is renamed_from \"" + *want.renamed_from +
+                                                    "\", but the database has neither table; remove the hint (a rename "
+                                                    "already applied leaves " + want.name + " in place) or fix its name");
           index = -1;
         }
       }
@@ -292,9 +292,9 @@ class Differ {
         changes.push_back(RenameColumn{old_name, column.name});
         rename_column_references(current, have, old_name, column.name);
       } else {
-        result_.diagnostics.warning(column.where, "column \"" + want.name + "." + column.name + "\" is renamed_from \"" +
-                                                      *column.renamed_from +
-                                                      "\", but the table has no such column; it will be added");
+        result_.diagnostics.error(column.where, "column \"" + want.name + "." + column.name + "\" is renamed_from \"" +
+                                                    *column.renamed_from + "\", but the table has neither column; remove "
+                                                    "the hint or fix its name");
       }
     }
     const Table& have = current.tables[index];

@@ -113,6 +113,22 @@ int apply_migrations(dialect::Database& database, const Directory& directory, co
     for (const Migration* m : todo) print_sql(out, *m, dialect::MigrationRun::Direction::Up);
     return 0;
   }
+  // A hazard a file records must be allowed by the file itself (written by revision
+  // when the user allowed it) or on the command line.
+  std::vector<std::string> refused;
+  for (const Migration* m : todo) {
+    for (const auto& [code, object] : m->hazards) {
+      const auto& a = options.allowances.hazards;
+      const bool ok = std::find(m->allowed.begin(), m->allowed.end(), code) != m->allowed.end() ||
+                      std::find(a.begin(), a.end(), code) != a.end() || std::find(a.begin(), a.end(), "all") != a.end();
+      if (!ok) refused.push_back(file_name(*m) + ": " + code + " " + object + " [--allow-hazard " + code + "]");
+    }
+  }
+  if (!refused.empty()) {
+    std::string message = "refusing to apply migrations with hazards nobody allowed:";
+    for (const std::string& r : refused) message += "\n  " + r;
+    throw Error(ExitCode::InvalidInput, message + "\nsee docs/hazards.md");
+  }
   int applied = 0;
   std::string recorded = state.current_version();
   for (const Migration* m : todo) {

@@ -10,7 +10,7 @@ namespace strata::migrate {
 
 namespace {
 const char* const kDirectivePrefix = "-- strata:";
-const std::vector<std::string> kDirectives = {"up", "down", "no-transaction"};
+const std::vector<std::string> kDirectives = {"up", "down", "no-transaction", "hazard", "allow"};
 
 std::string trim(const std::string& s) {
   std::size_t b = s.find_first_not_of(" \t\r\n");
@@ -72,9 +72,16 @@ Migration parse_migration(const std::string& path, const std::string& content, D
         section = Section::Down;
       } else if (directive == "no-transaction") {
         m.transactional = false;
+      } else if (directive.rfind("hazard ", 0) == 0) {
+        const std::string rest = trim(directive.substr(7));
+        const std::size_t space = rest.find(' ');
+        m.hazards.emplace_back(rest.substr(0, space), space == std::string::npos ? "" : trim(rest.substr(space + 1)));
+      } else if (directive.rfind("allow ", 0) == 0) {
+        m.allowed.push_back(trim(directive.substr(6)));
       } else {
         diagnostics.error(where, "unknown directive \"-- strata:" + directive + "\"" + text::did_you_mean(directive, kDirectives) +
-                                     "; known directives: -- strata:up, -- strata:down, -- strata:no-transaction");
+                                     "; known directives: -- strata:up, -- strata:down, -- strata:no-transaction, "
+                                     "-- strata:hazard CODE OBJECT, -- strata:allow CODE");
       }
     } else if (section == Section::Header) {
       if (!t.empty() && t.rfind("--", 0) != 0) {
@@ -109,6 +116,8 @@ std::string render_migration(const MigrationText& migration) {
   if (!migration.message.empty()) out += "-- " + migration.message + "\n";
   for (const std::string& note : migration.notes) out += "-- " + note + "\n";
   if (!migration.transactional) out += "-- strata:no-transaction\n";
+  for (const auto& [code, object] : migration.hazards) out += "-- strata:hazard " + code + " " + object + "\n";
+  for (const std::string& code : migration.allowed) out += "-- strata:allow " + code + "\n";
   auto section = [&](const char* marker, const std::vector<std::pair<std::string, std::string>>& statements) {
     out += std::string("\n") + marker + "\n";
     for (const auto& [comment, sql] : statements) {

@@ -4,7 +4,10 @@
 
 #include "strata/diff/reverse.hpp"
 #include "strata/files.hpp"
+#include "strata/plan/hazards.hpp"
 #include "strata/plan/planner.hpp"
+
+#include <algorithm>
 
 namespace strata::migrate {
 
@@ -68,13 +71,16 @@ RevisionResult create_revision(const dialect::Dialect& dialect, const config::Da
     Reconciliation backward = reconcile(dialect, desired, diff::with_reverse_hints(head, desired), down_options);
     result.warnings.append(backward.warnings);
     result.changes = forward.plan.changes.size();
-    Diagnostics loss = plan::data_loss_warnings(forward.plan);
-    for (const Diagnostic& d : loss.all()) text.notes.push_back("warning: " + d.message);
-    result.warnings.append(loss);
-    for (const std::string& note : plan::irreversible_notes(forward.plan)) {
-      text.notes.push_back("warning: " + note);
-      result.warnings.warning({}, note);
+    const std::vector<plan::Hazard> hazards = plan::find_hazards(forward.plan);
+    plan::refuse_unallowed(hazards, options.allowed_hazards, "revision");
+    for (const plan::Hazard& h : hazards) {
+      text.notes.push_back("hazard " + h.code + ": " + h.reason);
+      result.warnings.warning(h.where, h.code + ": " + h.reason);
+      if (!h.needs_allow()) continue;
+      text.hazards.emplace_back(h.code, h.object);
+      if (std::find(text.allowed.begin(), text.allowed.end(), h.code) == text.allowed.end()) text.allowed.push_back(h.code);
     }
+    for (const std::string& note : plan::irreversible_notes(forward.plan)) text.notes.push_back("warning: " + note);
     text.up = file_statements(forward.statements);
     text.down = file_statements(backward.statements);
     for (const Statement& s : forward.statements)

@@ -197,9 +197,12 @@ TEST_CASE("plan warns on stderr about drops and type changes; stdout stays SQL",
                            "      - { name: a, type: text }\n");
   auto r = run_strata("plan --url sqlite:///app.db", dir.path());
   CHECK(r.exit_code == 0);
-  CHECK(r.err.find("warning: table \"old\" is not in the schema files: the plan drops it and its rows") != std::string::npos);
-  CHECK(r.err.find("schema.yaml:2:5: warning: column \"t.b\" is not in the schema files") != std::string::npos);
-  CHECK(r.err.find("schema.yaml:5:26: warning: column \"t.a\" changes type from INT to TEXT") != std::string::npos);
+  CHECK(r.err.find("warning: data_loss.drop_table: drops table old and its rows") != std::string::npos);
+  CHECK(r.err.find("schema.yaml:2:5: warning: data_loss.drop_column: drops column t.b and its values") != std::string::npos);
+  CHECK(r.err.find("schema.yaml:5:26: warning: data_loss.type_change: changes t.a from INT to TEXT") != std::string::npos);
+  auto json = run_strata("plan --url sqlite:///app.db --format json", dir.path());
+  CHECK(json.out.find("\"code\": \"data_loss.drop_column\"") != std::string::npos);
+  CHECK(json.out.find("\"object\": \"t.b\"") != std::string::npos);
   CHECK(r.out.find("warning") == std::string::npos);
   CHECK(r.out.find("DROP TABLE old;") != std::string::npos);
 }

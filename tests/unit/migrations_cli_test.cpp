@@ -292,15 +292,69 @@ TEST_CASE("verbs that need an existing database or directory say so instead of c
   CHECK_FALSE(std::filesystem::exists(dir.file("app.db")));
 }
 
-TEST_CASE("revision warns in the file what its down section cannot give back", "[migrations]") {
+TEST_CASE("data-loss hazards: revision refuses them unless allowed, apply refuses what no one allowed", "[migrations][hazards]") {
   TempDir dir;
   init_project(dir);
   dir.write("schema.yaml", "tables:\n  - { name: t, columns: [{ name: id, type: integer, primary_key: true }, { name: a, type: text }] }\n");
   REQUIRE(run_strata("revision -m one", dir.path()).exit_code == 0);
+  REQUIRE(run_strata("apply", dir.path()).exit_code == 0);
+  sql(dir, "INSERT INTO t VALUES (1, 'kept until allowed')");
   dir.write("schema.yaml", "tables:\n  - { name: t, columns: [{ name: id, type: integer, primary_key: true }] }\n");
-  auto r = run_strata("revision -m 'drop a'", dir.path());
+
+  auto refused = run_strata("revision -m 'drop a'", dir.path());
+  CHECK(refused.exit_code == 3);
+  CHECK(refused.err.find("data_loss.drop_column: drops column t.a and its values") != std::string::npos);
+  CHECK(refused.err.find("--allow-hazard data_loss.drop_column") != std::string::npos);
+  CHECK(count_files(dir) == 1);
+
+  auto r = run_strata("revision -m 'drop a' --allow-hazard data_loss.drop_column", dir.path());
   REQUIRE(r.exit_code == 0);
-  const std::string file = strata::testing::read_file(dir.file(r.out.substr(0, r.out.size() - 1)));
-  CHECK(file.find("-- warning: column \"t.a\" is not in the schema files: the plan drops it and its data") != std::string::npos);
+  const std::string path = dir.file(r.out.substr(0, r.out.size() - 1));
+  std::string file = strata::testing::read_file(path);
+  CHECK(file.find("-- strata:hazard data_loss.drop_column t.a") != std::string::npos);
+  CHECK(file.find("-- strata:allow data_loss.drop_column") != std::string::npos);
   CHECK(file.find("-- warning: the down section re-adds t.a as NOT NULL without a default") != std::string::npos);
+
+  // Someone deletes the allow line: apply refuses and nothing runs.
+  const std::string allow = "-- strata:allow data_loss.drop_column\n";
+  file.erase(file.find(allow), allow.size());
+  dir.write("migrations/" + std::filesystem::path(path).filename().string(), file);
+  REQUIRE(run_strata("hash", dir.path()).exit_code == 0);
+  auto apply = run_strata("apply", dir.path());
+  CHECK(apply.exit_code == 3);
+  CHECK(apply.err.find("data_loss.drop_column t.a [--allow-hazard data_loss.drop_column]") != std::string::npos);
+  CHECK(sql(dir, "SELECT a FROM t") == "kept until allowed");
+  REQUIRE(run_strata("apply --allow-hazard data_loss.drop_column", dir.path()).exit_code == 0);
+  CHECK(sql(dir, "SELECT count(*) FROM pragma_table_info('t') WHERE name = 'a'") == "0");
+}
+
+TEST_CASE("renames fail closed: a probable rename is refused, a hint keeps the data, a stale hint is an error", "[migrations][hazards]") {
+  TempDir dir;
+  init_project(dir);
+  dir.write("schema.yaml", "tables:\n  - { name: t, columns: [{ name: id, type: integer, primary_key: true }, { name: title, type: text }] }\n");
+  REQUIRE(run_strata("revision -m one", dir.path()).exit_code == 0);
+  REQUIRE(run_strata("apply", dir.path()).exit_code == 0);
+  sql(dir, "INSERT INTO t VALUES (1, 'a'), (2, 'b')");
+  const std::string checksum_before = sql(dir, "SELECT group_concat(id || ':' || title, ',') FROM t");
+
+  dir.write("schema.yaml", "tables:\n  - { name: t, columns: [{ name: id, type: integer, primary_key: true }, { name: headline, type: text }] }\n");
+  auto plan = run_strata("plan", dir.path());
+  CHECK(plan.err.find("rename.probable: column t.title is dropped and headline of the same type added") != std::string::npos);
+  auto refused = run_strata("revision -m rename", dir.path());
+  CHECK(refused.exit_code == 3);
+  CHECK(refused.err.find("rename.probable") != std::string::npos);
+
+  dir.write("schema.yaml", "tables:\n  - name: t\n    columns:\n      - { name: id, type: integer, primary_key: true }\n"
+                           "      - { name: headline, type: text, renamed_from: title }\n");
+  auto hinted = run_strata("revision -m rename", dir.path());
+  INFO(hinted.err);
+  REQUIRE(hinted.exit_code == 0);
+  REQUIRE(run_strata("apply", dir.path()).exit_code == 0);
+  CHECK(sql(dir, "SELECT group_concat(id || ':' || headline, ',') FROM t") == checksum_before);
+
+  dir.write("schema.yaml", "tables:\n  - name: t\n    columns:\n      - { name: id, type: integer, primary_key: true }\n"
+                           "      - { name: headline, type: text }\n      - { name: subtitle, type: text, renamed_from: subtitel }\n");
+  auto stale = run_strata("plan", dir.path());
+  CHECK(stale.exit_code == 3);
+  CHECK(stale.err.find("column \"t.subtitle\" is renamed_from \"subtitel\", but the table has neither column") != std::string::npos);
 }

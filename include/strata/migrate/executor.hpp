@@ -20,6 +20,7 @@ struct Allowances {
   bool allow_edited = false;        // --allow-edited: an applied file changed since
   bool allow_missing = false;       // --allow-missing: an applied version has no file
   bool allow_out_of_order = false;  // --allow-out-of-order: a pending file is older than the newest applied
+  std::vector<std::string> hazards;  // --allow-hazard: codes allowed beyond what files allow themselves
 };
 
 // Loads the directory; a file that cannot be parsed is an InvalidDocument (exit 3).

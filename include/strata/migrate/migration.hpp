@@ -20,6 +20,9 @@ struct Migration {
   std::vector<ScriptStatement> up;
   std::vector<ScriptStatement> down;
   bool transactional = true;  // false with -- strata:no-transaction
+  // -- strata:hazard CODE OBJECT: what revision found; -- strata:allow CODE: what the user allowed.
+  std::vector<std::pair<std::string, std::string>> hazards;
+  std::vector<std::string> allowed;
 
   std::string id() const { return version + "_" + name; }
 };
@@ -38,6 +41,8 @@ struct MigrationText {
   std::vector<std::pair<std::string, std::string>> up;    // (comment, sql) pairs
   std::vector<std::pair<std::string, std::string>> down;  // (comment, sql) pairs
   bool transactional = true;
+  std::vector<std::pair<std::string, std::string>> hazards;  // (code, object) needing an allow
+  std::vector<std::string> allowed;                          // codes the user allowed
 };
 
 // The text of a new migration file.

@@ -17,6 +17,7 @@ struct RevisionOptions {
   std::string message;
   bool empty = false;  // a blank migration for hand-written SQL
   Allowances allowances;
+  std::vector<std::string> allowed_hazards;  // --allow-hazard CODE (or "all")
 };
 
 struct RevisionResult {
