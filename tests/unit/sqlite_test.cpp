@@ -179,3 +179,31 @@ TEST_CASE("a rebuild keeps the AUTOINCREMENT counter, so ids are never reused", 
   c.exec("INSERT INTO t (a) VALUES ('w')");
   CHECK(c.query("SELECT max(id) FROM t")[0][0] == std::string("4"));
 }
+
+TEST_CASE("rebuilding a 100,000-row parent keeps every ON DELETE CASCADE child row", "[sqlite][safety]") {
+  Scenario s(
+      "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);"
+      "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent(id) ON DELETE CASCADE);"
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)"
+      "  INSERT INTO parent SELECT i, 'p' || i FROM n;"
+      "INSERT INTO child SELECT id, id FROM parent;",
+      "tables:\n"
+      "  - { name: parent, columns: [{ name: id, type: integer, primary_key: true }, { name: name, type: text }] }\n"
+      "  - name: child\n"
+      "    columns:\n"
+      "      - { name: id, type: INTEGER, primary_key: true }\n"
+      "      - { name: parent_id, type: INTEGER, references: { table: parent, column: id, on_delete: cascade } }\n");
+  Connection before(s.db, SQLITE_OPEN_READONLY);
+  const std::string checksum = *before.query("SELECT sum(id * 31 + parent_id) || ':' || count(*) FROM child")[0][0];
+  auto database = s.open(dialect::OpenMode::ReadWrite);
+  // The database enforces foreign keys, as an application's connection would.
+  auto plan = reconcile(*s.dialect, database->introspect(), s.desired);
+  const std::string sql = to_sql_script(plan.statements);
+  REQUIRE(sql.find("_strata_new_parent") != std::string::npos);  // name becomes NOT NULL: a rebuild
+  s.dir.write("up.sql", "PRAGMA foreign_keys = ON;\n" + sql);
+  REQUIRE(std::system(("sqlite3 -bail '" + s.db + "' < '" + s.dir.file("up.sql") + "'").c_str()) == 0);
+  Connection after(s.db, SQLITE_OPEN_READONLY);
+  CHECK(*after.query("SELECT sum(id * 31 + parent_id) || ':' || count(*) FROM child")[0][0] == checksum);
+  CHECK(*after.query("SELECT count(*) FROM parent")[0][0] == "100000");
+  CHECK(after.query("PRAGMA foreign_key_check").empty());
+}
