@@ -9,6 +9,7 @@
 #include "cli/command.hpp"
 #include "strata/config/url.hpp"
 #include "strata/dialect/dialect.hpp"
+#include "strata/dialect/row_checks.hpp"
 #include "strata/plan/hazards.hpp"
 #include "strata/reconcile.hpp"
 
@@ -53,6 +54,22 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
 
   const std::vector<plan::Hazard> hazards = plan::find_hazards(result.plan);
   for (const plan::Hazard& h : hazards) warnings.warning(h.where, h.code + ": " + h.reason);
+  // Data checks before the damage: count the rows that would make a change fail.
+  nlohmann::json failing_rows = nlohmann::json::array();
+  if (database->exists()) {
+    for (const dialect::RowCheck& check : dialect::row_checks(dialect, result.plan)) {
+      long long n = 0;
+      try {
+        n = database->count(check.sql);
+      } catch (const std::exception&) {
+        continue;  // a check that cannot run says nothing; the plan itself is still right
+      }
+      if (n == 0) continue;
+      warnings.warning({}, check.object + ": " + std::to_string(n) + " " + check.what +
+                               " now; the plan will fail on them until the data is fixed");
+      failing_rows.push_back({{"object", check.object}, {"what", check.what}, {"count", n}});
+    }
+  }
   print_warnings(warnings);
 
   if (options.format == "json") {
@@ -73,6 +90,7 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
                                 {"needs_allow", h.needs_allow()},
                                 {"where", h.where.known() ? nlohmann::json(h.where.str()) : nlohmann::json(nullptr)}});
     }
+    out["failing_rows"] = failing_rows;
     out["warnings"] = nlohmann::json::array();
     for (const Diagnostic& d : warnings.sorted()) out["warnings"].push_back(d.str());
     std::cout << out.dump(2) << "\n";

@@ -219,3 +219,29 @@ TEST_CASE("a schema file of unknown format, or a folder path, is invalid input",
   CHECK(config.exit_code == 3);
   CHECK(config.err.rfind("strata.toml:2:7: error: \"database.url\" must be a string", 0) == 0);
 }
+
+TEST_CASE("plan counts the rows that would make a change fail, before anything runs", "[cli][hazards]") {
+  TempDir dir;
+  dir.write("setup.sql",
+            "CREATE TABLE team (id INTEGER PRIMARY KEY);"
+            "CREATE TABLE hero (id INTEGER PRIMARY KEY, name TEXT, code TEXT, power INTEGER, team_id INTEGER);"
+            "INSERT INTO team VALUES (1);"
+            "INSERT INTO hero VALUES (1, NULL, 'a', -5, 1), (2, 'x', 'a', 3, 9), (3, NULL, 'b', -1, NULL);");
+  REQUIRE(sqlite3_shell(dir.file("app.db"), dir.file("setup.sql")) == 0);
+  dir.write("schema.yaml",
+            "tables:\n  - { name: team, columns: [{ name: id, type: INTEGER, primary_key: true }] }\n"
+            "  - name: hero\n    columns:\n      - { name: id, type: INTEGER, primary_key: true }\n"
+            "      - { name: name, type: TEXT }\n      - { name: code, type: TEXT, unique: true, nullable: true }\n"
+            "      - { name: power, type: INTEGER, nullable: true, check: \"power >= 0\" }\n"
+            "      - { name: team_id, type: INTEGER, nullable: true, references: { table: team, column: id } }\n");
+  auto r = run_strata("plan --url sqlite:///app.db", dir.path());
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("hero.name: 2 rows holding NULL now") != std::string::npos);
+  CHECK(r.err.find("hero: 1 groups of duplicate rows now") != std::string::npos);
+  CHECK(r.err.find("hero: 2 rows breaking check (power >= 0) now") != std::string::npos);
+  CHECK(r.err.find("hero: 1 rows without a parent in team now") != std::string::npos);
+  auto json = run_strata("plan --url sqlite:///app.db --format json", dir.path());
+  CHECK(json.out.find("\"failing_rows\"") != std::string::npos);
+  CHECK(json.out.find("\"count\": 2") != std::string::npos);
+}

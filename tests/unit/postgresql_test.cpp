@@ -226,6 +226,19 @@ TEST_CASE("scratch databases go to --dev-url when the target role cannot create 
   CHECK(from_env.exit_code == 0);
 }
 
+TEST_CASE("plan counts failing rows on PostgreSQL too", "[postgresql][hazards]") {
+  TestDatabase db;
+  REQUIRE_SERVER(db);
+  db.exec("CREATE TABLE hero (id integer PRIMARY KEY, name text, code text); INSERT INTO hero VALUES (1, NULL, 'a'), (2, 'b', 'a');");
+  TempDir dir;
+  dir.write("schema.yaml", "tables:\n  - name: hero\n    columns:\n      - { name: id, type: integer, primary_key: true }\n"
+                           "      - { name: name, type: text }\n      - { name: code, type: text, unique: true }\n");
+  auto r = run_strata("plan --url " + db.url(), dir.path());
+  INFO(r.err);
+  CHECK(r.err.find("hero.name: 1 rows holding NULL now") != std::string::npos);
+  CHECK(r.err.find("hero: 1 groups of duplicate rows now") != std::string::npos);
+}
+
 TEST_CASE("the heroes story with versioned migrations on PostgreSQL, rows kept", "[postgresql][migrations]") {
   TestDatabase db;
   REQUIRE_SERVER(db);

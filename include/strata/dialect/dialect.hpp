@@ -86,6 +86,8 @@ class Database {
   virtual void set_lock_timeout(int milliseconds) = 0;
   // Managed namespaces the database does not have (PostgreSQL schemas).
   virtual std::vector<std::string> missing_schemas() { return {}; }
+  // The single number a counting query returns (read-only use).
+  virtual long long count(const std::string& sql) = 0;
 };
 
 class Dialect : public diff::Comparator {
@@ -101,6 +103,10 @@ class Dialect : public diff::Comparator {
   virtual model::Schema normalize(const model::Schema& desired, Diagnostics& diagnostics) const = 0;
   // Statements that carry out an ordered plan.
   virtual std::vector<Statement> render(const plan::Plan& plan) const = 0;
+  // How a table and a column are written in this engine's SQL, for the
+  // shared row checks (dialect/row_checks.hpp).
+  virtual std::string table_sql(const model::Table& table) const = 0;
+  virtual std::string identifier_sql(const std::string& name) const = 0;
   // A disposable database of the same engine to replay migrations into
   // (SQLite: in memory). Dropped when the returned object is destroyed.
   virtual std::unique_ptr<Database> open_scratch(const config::DatabaseUrl& target) const = 0;

@@ -185,6 +185,11 @@ void PostgresqlDatabase::set_versions(const std::vector<AppliedVersion>& version
 
 void PostgresqlDatabase::set_lock_timeout(int milliseconds) { lock_timeout_ms_ = milliseconds; }
 
+long long PostgresqlDatabase::count(const std::string& sql) {
+  auto rows = connection_->query(sql);
+  return rows.empty() || rows[0].empty() || !rows[0][0] ? 0 : std::stoll(*rows[0][0]);
+}
+
 std::vector<std::string> PostgresqlDatabase::missing_schemas() {
   std::vector<std::string> missing;
   for (const std::string& schema : schemas_)

@@ -26,6 +26,7 @@ class PostgresqlDatabase final : public Database {
   void set_versions(const std::vector<AppliedVersion>& versions) override;
   void set_lock_timeout(int milliseconds) override;
   std::vector<std::string> missing_schemas() override;
+  long long count(const std::string& sql) override;
 
   Connection& connection() { return *connection_; }
 

@@ -168,6 +168,9 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& desired, Diagnos
 
 std::vector<Statement> PostgresqlDialect::render(const plan::Plan& plan) const { return render_plan(plan); }
 
+std::string PostgresqlDialect::table_sql(const model::Table& table) const { return table_name(table); }
+std::string PostgresqlDialect::identifier_sql(const std::string& name) const { return quote_identifier(name); }
+
 std::string PostgresqlDialect::rename_column_in_sql(const std::string& sql, const std::string& from, const std::string& to) const {
   // Both the bare and the quoted spelling of the old name, outside string literals.
   std::string out;

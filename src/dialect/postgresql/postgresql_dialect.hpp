@@ -15,6 +15,8 @@ class PostgresqlDialect final : public Dialect {
   model::Schema normalize(const model::Schema& desired, Diagnostics& diagnostics) const override;
   std::vector<Statement> render(const plan::Plan& plan) const override;
   std::unique_ptr<Database> open_scratch(const config::DatabaseUrl& target) const override;
+  std::string table_sql(const model::Table& table) const override;
+  std::string identifier_sql(const std::string& name) const override;
 
   std::string name_key(const std::string& name) const override { return name; }
   std::string table_key(const model::Table& table) const override {

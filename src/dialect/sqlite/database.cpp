@@ -227,6 +227,12 @@ void SqliteDatabase::set_versions(const std::vector<AppliedVersion>& versions) {
   }
 }
 
+long long SqliteDatabase::count(const std::string& sql) {
+  if (!connection_) return 0;
+  auto rows = connection_->query(sql);
+  return rows.empty() || rows[0].empty() || !rows[0][0] ? 0 : std::stoll(*rows[0][0]);
+}
+
 void SqliteDatabase::set_lock_timeout(int milliseconds) {
   if (connection_) connection_->set_busy_timeout(milliseconds);
 }

@@ -21,6 +21,7 @@ class SqliteDatabase final : public Database {
   bool run_migration(const MigrationRun& run) override;
   void set_versions(const std::vector<AppliedVersion>& versions) override;
   void set_lock_timeout(int milliseconds) override;
+  long long count(const std::string& sql) override;
 
  private:
   void ensure_version_table();

@@ -184,6 +184,9 @@ model::Schema SqliteDialect::normalize(const model::Schema& desired, Diagnostics
 
 std::vector<Statement> SqliteDialect::render(const plan::Plan& plan) const { return render_plan(plan); }
 
+std::string SqliteDialect::table_sql(const model::Table& table) const { return quote_identifier(table.name); }
+std::string SqliteDialect::identifier_sql(const std::string& name) const { return quote_identifier(name); }
+
 std::string SqliteDialect::name_key(const std::string& name) const { return model::to_lower(name); }
 
 bool SqliteDialect::types_equal(const std::string& a, const std::string& b) const {

@@ -14,6 +14,8 @@ class SqliteDialect final : public Dialect {
   model::Schema normalize(const model::Schema& desired, Diagnostics& diagnostics) const override;
   std::vector<Statement> render(const plan::Plan& plan) const override;
   std::unique_ptr<Database> open_scratch(const config::DatabaseUrl& target) const override;
+  std::string table_sql(const model::Table& table) const override;
+  std::string identifier_sql(const std::string& name) const override;
 
   std::string name_key(const std::string& name) const override;
   bool types_equal(const std::string& a, const std::string& b) const override;
