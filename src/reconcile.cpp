@@ -20,6 +20,12 @@ model::Schema load_desired(const std::string& path, const dialect::Dialect& dial
   return prepare_desired(load::load_schema_path(path), dialect, warnings);
 }
 
+std::vector<plan::Hazard> all_hazards(const dialect::Dialect& dialect, const plan::Plan& plan) {
+  std::vector<plan::Hazard> out = plan::find_hazards(plan);
+  for (plan::Hazard& h : dialect.engine_hazards(plan)) out.push_back(std::move(h));
+  return out;
+}
+
 void manage_schemas_of(const model::Schema& document, config::DatabaseUrl& url) {
   if (url.scheme != "postgresql") return;
   auto add = [&](const std::string& schema) {
@@ -33,12 +39,13 @@ void manage_schemas_of(const model::Schema& document, config::DatabaseUrl& url) 
 }
 
 Reconciliation reconcile(const dialect::Dialect& dialect, const model::Schema& current, const model::Schema& desired,
-                         const diff::DiffOptions& options) {
+                         const diff::DiffOptions& options, const plan::RenderOptions& render) {
   Reconciliation result;
   diff::DiffResult diff = diff::diff_schemas(current, desired, dialect, options);
   if (diff.diagnostics.has_errors()) throw InvalidDocument(std::move(diff.diagnostics));
   result.warnings = std::move(diff.diagnostics);
   result.plan = plan::order_changes(std::move(diff.changes), current, desired);
+  result.plan.options = render;
   result.statements = dialect.render(result.plan);
   return result;
 }

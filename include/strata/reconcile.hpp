@@ -35,6 +35,9 @@ struct Reconciliation {
 
 // current: introspected; desired: from prepare_desired (or introspected).
 Reconciliation reconcile(const dialect::Dialect& dialect, const model::Schema& current, const model::Schema& desired,
-                         const diff::DiffOptions& options = {});
+                         const diff::DiffOptions& options = {}, const plan::RenderOptions& render = {});
+
+// Every hazard of a plan: the shared ones and the engine's own.
+std::vector<plan::Hazard> all_hazards(const dialect::Dialect& dialect, const plan::Plan& plan);
 
 }  // namespace strata

@@ -49,10 +49,14 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
                                               " and the schema files put nothing in it; check [database] schemas or STRATA_SCHEMAS");
   }
   const model::Schema current = database->introspect();
-  Reconciliation result = reconcile(dialect, current, desired);
+  plan::RenderOptions render;
+  render.online = settings.online;
+  render.lock_timeout = settings.lock_timeout;
+  render.statement_timeout = settings.statement_timeout;
+  Reconciliation result = reconcile(dialect, current, desired, {}, render);
   warnings.append(result.warnings);
 
-  const std::vector<plan::Hazard> hazards = plan::find_hazards(result.plan);
+  const std::vector<plan::Hazard> hazards = all_hazards(dialect, result.plan);
   for (const plan::Hazard& h : hazards) warnings.warning(h.where, h.code + ": " + h.reason);
   // Data checks before the damage: count the rows that would make a change fail.
   nlohmann::json failing_rows = nlohmann::json::array();

@@ -10,8 +10,12 @@ namespace {
 
 int run_revision(const GlobalOptions& global, const migrate::RevisionOptions& options) {
   const Target target = resolve_target(global);
+  migrate::RevisionOptions with_settings = options;
+  with_settings.render.online = target.settings.online;
+  with_settings.render.lock_timeout = target.settings.lock_timeout;
+  with_settings.render.statement_timeout = target.settings.statement_timeout;
   migrate::RevisionResult result = migrate::create_revision(*target.dialect, target.url, target.settings.schema_path,
-                                                            target.settings.migrations_dir, options);
+                                                            target.settings.migrations_dir, with_settings);
   for (const Diagnostic& d : result.warnings.sorted()) std::cerr << d.str() << "\n";
   if (result.path.empty()) {
     std::cerr << "no changes: the schema files match the migrations in " << target.settings.migrations_dir

@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   bind("--schema", global.settings.schema_path, "schema file or directory (default: schema.yaml)");
   bind("--migrations-dir", global.settings.migrations_dir, "migrations directory (default: migrations)");
   bind("--config", global.settings.config_file, "settings file (default: strata.toml if present)");
+  app.add_flag("--online", global.settings.online,
+               "PostgreSQL: online-safe plans (CONCURRENTLY, NOT VALID then VALIDATE, lock_timeout on every statement)");
   bind("--dev-url", global.settings.dev_url,
        "PostgreSQL server for scratch databases (default: the target's; needs CREATEDB there)");
 

@@ -15,7 +15,8 @@ namespace strata::config {
 namespace {
 
 struct FileSettings {
-  std::optional<std::string> url, schema_path, migrations_dir, dev_url;
+  std::optional<std::string> url, schema_path, migrations_dir, dev_url, lock_timeout, statement_timeout;
+  bool online = false;
   std::vector<std::string> schemas;
 };
 
@@ -45,6 +46,11 @@ FileSettings read_config_file(const std::string& file) {
     }
     for (auto&& [sub, value] : *node.as_table()) {
       const std::string s(sub.str());
+      if (k == "database" && s == "online") {
+        if (value.is_boolean()) out.online = value.as_boolean()->get();
+        else errors << position(file, value.source()) << ": error: \"database.online\" must be true or false\n";
+        continue;
+      }
       if (k == "database" && s == "schemas") {
         if (const toml::array* list = value.as_array()) {
           for (const toml::node& item : *list) {
@@ -60,7 +66,8 @@ FileSettings read_config_file(const std::string& file) {
       for (const auto& [section, name] : known)
         if (section == k) expected = name;
       const std::vector<std::string> accepted =
-          k == "database" ? std::vector<std::string>{"url", "schemas", "dev_url"} : std::vector<std::string>{expected};
+          k == "database" ? std::vector<std::string>{"url", "schemas", "dev_url", "online", "lock_timeout", "statement_timeout"}
+                          : std::vector<std::string>{expected};
       if (std::find(accepted.begin(), accepted.end(), s) == accepted.end()) {
         std::string list;
         for (const std::string& a : accepted) list += (list.empty() ? "\"" : ", \"") + a + "\"";
@@ -75,6 +82,8 @@ FileSettings read_config_file(const std::string& file) {
       const std::string v = value.as_string()->get();
       if (k == "database" && s == "url") out.url = v;
       if (k == "database" && s == "dev_url") out.dev_url = v;
+      if (k == "database" && s == "lock_timeout") out.lock_timeout = v;
+      if (k == "database" && s == "statement_timeout") out.statement_timeout = v;
       if (k == "schema") out.schema_path = v;
       if (k == "migrations") out.migrations_dir = v;
     }
@@ -155,6 +164,12 @@ Settings resolve_settings(const SettingsFlags& flags, const EnvironmentLookup& e
   } else {
     settings.schemas = file.schemas;
   }
+
+  settings.online = flags.online || environment("STRATA_ONLINE").value_or("") == "1" || file.online;
+  if (auto env = environment("STRATA_LOCK_TIMEOUT")) settings.lock_timeout = *env;
+  else if (file.lock_timeout) settings.lock_timeout = *file.lock_timeout;
+  if (auto env = environment("STRATA_STATEMENT_TIMEOUT")) settings.statement_timeout = *env;
+  else if (file.statement_timeout) settings.statement_timeout = *file.statement_timeout;
 
   if (flags.dev_url) settings.dev_url = *flags.dev_url;
   else if (auto env = environment("STRATA_DEV_URL")) settings.dev_url = *env;

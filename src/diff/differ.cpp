@@ -35,6 +35,9 @@ class Differ {
           const std::string old_name = current.tables[static_cast<std::size_t>(index)].name;
           result_.changes.push_back(RenameTable{old_name, want.name});
           rename_table_references(current, old_name, want.name);
+        } else if (current.tables.empty()) {
+          // A new, empty database: every table is created and no rename can be meant.
+          index = -1;
         } else {
           result_.diagnostics.error(want.where, "table \"" + want.name + "\" is renamed_from \"" + *want.renamed_from +
                                                     "\", but the database has neither table; remove the hint (a rename "

@@ -1,5 +1,7 @@
 #include "strata/migrate/executor.hpp"
 
+#include "strata/plan/hazards.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -115,6 +117,7 @@ int apply_migrations(dialect::Database& database, const Directory& directory, co
   }
   // A hazard a file records must be allowed by the file itself (written by revision
   // when the user allowed it) or on the command line.
+  plan::check_codes(options.allowances.hazards);
   std::vector<std::string> refused;
   for (const Migration* m : todo) {
     for (const auto& [code, object] : m->hazards) {

@@ -58,12 +58,13 @@ RevisionResult create_revision(const dialect::Dialect& dialect, const config::Da
   MigrationText text;
   text.message = options.message;
   MigrationText first;  // statements to commit before the main migration, when there are any
+  MigrationText last;   // statements to run after it, outside a transaction (online mode)
   if (!options.empty) {
     const model::Schema desired = load_desired(schema_path, dialect, result.warnings);
     config::DatabaseUrl scratch = url;
     manage_schemas_of(desired, scratch);
     const model::Schema head = replay(dialect, scratch, directory);
-    Reconciliation forward = reconcile(dialect, head, desired);
+    Reconciliation forward = reconcile(dialect, head, desired, {}, options.render);
     result.warnings.append(forward.warnings);
     if (forward.statements.empty()) return result;
     diff::DiffOptions down_options;
@@ -71,7 +72,7 @@ RevisionResult create_revision(const dialect::Dialect& dialect, const config::Da
     Reconciliation backward = reconcile(dialect, desired, diff::with_reverse_hints(head, desired), down_options);
     result.warnings.append(backward.warnings);
     result.changes = forward.plan.changes.size();
-    const std::vector<plan::Hazard> hazards = plan::find_hazards(forward.plan);
+    const std::vector<plan::Hazard> hazards = all_hazards(dialect, forward.plan);
     plan::refuse_unallowed(hazards, options.allowed_hazards, "revision");
     for (const plan::Hazard& h : hazards) {
       text.notes.push_back("hazard " + h.code + ": " + h.reason);
@@ -83,8 +84,10 @@ RevisionResult create_revision(const dialect::Dialect& dialect, const config::Da
     for (const std::string& note : plan::irreversible_notes(forward.plan)) text.notes.push_back("warning: " + note);
     text.up = file_statements(forward.statements);
     text.down = file_statements(backward.statements);
-    for (const Statement& s : forward.statements)
+    for (const Statement& s : forward.statements) {
       if (s.commit_first) first.up.emplace_back(s.comment, s.sql);
+      if (s.after_commit) last.up.emplace_back(s.comment, s.sql);
+    }
   }
   std::string version = next_version(directory);
   if (!first.up.empty()) {
@@ -101,6 +104,20 @@ RevisionResult create_revision(const dialect::Dialect& dialect, const config::Da
   }
   result.path = (fs::path(migrations_dir) / (version + "_" + slug(options.message) + ".sql")).string();
   write_file_atomically(result.path, render_migration(text));
+  if (!last.up.empty()) {
+    // Online steps: built or validated after the main migration committed, each in its own transaction.
+    Migration placeholder;
+    placeholder.version = version;
+    directory.migrations.push_back(placeholder);
+    const std::string online_version = next_version(directory);
+    last.message = options.message + " (online part: runs after the main migration, outside a transaction)";
+    last.transactional = false;
+    last.notes.push_back("the down section has nothing to undo: the main migration's down drops what this part built");
+    last.down.emplace_back("nothing to undo here", "SELECT 1");
+    write_file_atomically(
+        (fs::path(migrations_dir) / (online_version + "_" + slug(options.message) + "_online.sql")).string(),
+        render_migration(last));
+  }
 
   Directory updated = open_directory(migrations_dir);
   write_sum(updated);

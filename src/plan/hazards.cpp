@@ -31,6 +31,11 @@ const std::vector<std::pair<std::string, std::string>>& hazard_codes() {
       {"may_fail.check", "a check constraint is added to an existing table; rows that break it make it fail"},
       {"may_fail.foreign_key", "a foreign key is added to an existing table; rows without a parent make it fail"},
       {"irreversible.down", "the down section cannot give back what the up section removes"},
+      {"lock.index_build", "PostgreSQL: an index is built on an existing table while writes wait"},
+      {"lock.table_rewrite", "PostgreSQL: a type change may rewrite the table under an exclusive lock"},
+      {"lock.set_not_null", "PostgreSQL: SET NOT NULL scans the table under an exclusive lock"},
+      {"lock.constraint_validation", "PostgreSQL: a new foreign key or check is validated while the table is locked"},
+      {"lock.volatile_default", "PostgreSQL: a column added with a volatile default rewrites the table"},
   };
   return codes;
 }
@@ -116,10 +121,25 @@ std::vector<Hazard> unallowed(const std::vector<Hazard>& hazards, const std::vec
   return out;
 }
 
+void check_codes(const std::vector<std::string>& allowed) {
+  for (const std::string& code : allowed) {
+    if (code == "all") continue;
+    const auto& known = hazard_codes();
+    if (std::none_of(known.begin(), known.end(), [&](const auto& k) { return k.first == code; })) {
+      std::vector<std::string> names;
+      for (const auto& k : known) names.push_back(k.first);
+      std::string list;
+      for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+      throw Error(ExitCode::Usage, "--allow-hazard " + code + ": no hazard has that code; codes are " + list + ", or all");
+    }
+  }
+}
+
 void refuse_unallowed(const std::vector<Hazard>& hazards, const std::vector<std::string>& allowed, const std::string& verb) {
+  check_codes(allowed);
   const std::vector<Hazard> refused = unallowed(hazards, allowed);
   if (refused.empty()) return;
-  std::string message = verb + " refuses changes that can lose data:";
+  std::string message = verb + " refuses changes that can lose data or look like renames without a hint:";
   std::vector<std::string> codes;
   for (const Hazard& h : refused) {
     message += "\n  " + (h.where.known() ? h.where.str() + ": " : std::string()) + h.code + ": " + h.reason;

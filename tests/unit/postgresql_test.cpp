@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -237,6 +239,64 @@ TEST_CASE("plan counts failing rows on PostgreSQL too", "[postgresql][hazards]")
   INFO(r.err);
   CHECK(r.err.find("hero.name: 1 rows holding NULL now") != std::string::npos);
   CHECK(r.err.find("hero: 1 groups of duplicate rows now") != std::string::npos);
+}
+
+TEST_CASE("online mode: CONCURRENTLY, NOT VALID then VALIDATE, while another connection keeps writing", "[postgresql][online]") {
+  TestDatabase db;
+  REQUIRE_SERVER(db);
+  db.exec("CREATE TABLE team (id integer PRIMARY KEY); INSERT INTO team VALUES (1);"
+          "CREATE TABLE hero (id serial PRIMARY KEY, name text, team_id integer);"
+          "INSERT INTO hero (name, team_id) SELECT 'h' || i, 1 FROM generate_series(1, 50000) i;");
+  TempDir dir;
+  REQUIRE(run_strata("init", dir.path()).exit_code == 0);
+  dir.write("strata.toml", "[database]\nurl = \"" + db.url() + "\"\nonline = true\nlock_timeout = \"1s\"\n");
+  REQUIRE(run_strata("inspect -o schema.yaml", dir.path()).exit_code == 0);
+  REQUIRE(run_strata("revision -m baseline", dir.path()).exit_code == 0);
+  REQUIRE(run_strata("stamp head", dir.path()).exit_code == 0);
+  dir.write("schema.yaml",
+            "tables:\n  - { name: team, columns: [{ name: id, type: integer, primary_key: true }] }\n"
+            "  - name: hero\n    columns:\n      - { name: id, type: serial, primary_key: true }\n"
+            "      - { name: name, type: text, check: \"length(name) > 0\" }\n"
+            "      - { name: team_id, type: integer, nullable: true, references: { table: team, column: id } }\n"
+            "    indexes:\n      - { columns: [name] }\n");
+  auto plan = run_strata("plan", dir.path());
+  CHECK(plan.out.find("CREATE INDEX CONCURRENTLY ix_hero_name ON hero (name)") != std::string::npos);
+  CHECK(plan.out.find("NOT VALID") != std::string::npos);
+  CHECK(plan.out.find("VALIDATE CONSTRAINT hero_team_id_fkey") != std::string::npos);
+  CHECK(plan.out.find("SET LOCAL lock_timeout = '1s'") != std::string::npos);
+  CHECK(plan.err.find("lock.index_build") == std::string::npos);  // online: no blocking build to warn about
+  auto revision = run_strata("revision -m online", dir.path());
+  INFO(revision.err);
+  REQUIRE(revision.exit_code == 0);
+  bool online_part = false;
+  for (const auto& e : std::filesystem::directory_iterator(dir.file("migrations")))
+    online_part = online_part || e.path().filename().string().find("_online_online.sql") != std::string::npos;
+  CHECK(online_part);
+
+  // A writer inserts rows the whole time; no insert may wait much past the lock timeout.
+  std::atomic<bool> stop{false};
+  std::atomic<long long> slowest_ms{0};
+  std::atomic<int> inserted{0};
+  std::thread writer([&] {
+    dialect::postgresql::Connection c(db.url());
+    while (!stop) {
+      const auto start = std::chrono::steady_clock::now();
+      c.exec("INSERT INTO hero (name, team_id) VALUES ('w', 1)");
+      const long long ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+      if (ms > slowest_ms) slowest_ms = ms;
+      ++inserted;
+    }
+  });
+  auto apply = run_strata("apply", dir.path());
+  stop = true;
+  writer.join();
+  INFO(apply.err);
+  CHECK(apply.exit_code == 0);
+  CHECK(inserted > 0);
+  CHECK(slowest_ms < 3000);
+  CHECK(db.value("SELECT count(*) FROM pg_index WHERE indexrelid = 'ix_hero_name'::regclass AND indisvalid") == "1");
+  CHECK(db.value("SELECT count(*) FROM pg_constraint WHERE conname = 'hero_team_id_fkey' AND convalidated") == "1");
+  CHECK(run_strata("plan --exit-code", dir.path()).exit_code == 0);
 }
 
 TEST_CASE("the heroes story with versioned migrations on PostgreSQL, rows kept", "[postgresql][migrations]") {

@@ -17,6 +17,9 @@ struct Settings {
   std::string url_origin;      // where the URL came from, for messages: "--url", "DATABASE_URL", ...
   std::vector<std::string> schemas;  // PostgreSQL schemas to manage; empty means public
   std::string dev_url;               // PostgreSQL server for scratch databases; "" = the target's
+  bool online = false;               // PostgreSQL online-safe plans
+  std::string lock_timeout = "2s";   // online: per-statement lock_timeout
+  std::string statement_timeout;     // online: per-statement statement_timeout ("" = none)
 };
 
 struct SettingsFlags {
@@ -25,6 +28,7 @@ struct SettingsFlags {
   std::optional<std::string> migrations_dir;
   std::optional<std::string> config_file;  // --config; an explicit file must exist
   std::optional<std::string> dev_url;      // --dev-url
+  bool online = false;                     // --online
 };
 
 using EnvironmentLookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -13,6 +13,7 @@
 #include "strata/diagnostics.hpp"
 #include "strata/diff/differ.hpp"
 #include "strata/model/schema.hpp"
+#include "strata/plan/hazards.hpp"
 #include "strata/plan/planner.hpp"
 #include "strata/sql/statement.hpp"
 
@@ -101,8 +102,10 @@ class Dialect : public diff::Comparator {
   // database and read back, so that comparisons see the engine's own
   // spelling. Engine errors become diagnostics at the offending element.
   virtual model::Schema normalize(const model::Schema& desired, Diagnostics& diagnostics) const = 0;
-  // Statements that carry out an ordered plan.
+  // Statements that carry out an ordered plan (plan.options says how).
   virtual std::vector<Statement> render(const plan::Plan& plan) const = 0;
+  // Hazards only this engine has (locks, table rewrites), beyond plan::find_hazards.
+  virtual std::vector<plan::Hazard> engine_hazards(const plan::Plan&) const { return {}; }
   // How a table and a column are written in this engine's SQL, for the
   // shared row checks (dialect/row_checks.hpp).
   virtual std::string table_sql(const model::Table& table) const = 0;

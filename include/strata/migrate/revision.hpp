@@ -18,6 +18,7 @@ struct RevisionOptions {
   bool empty = false;  // a blank migration for hand-written SQL
   Allowances allowances;
   std::vector<std::string> allowed_hazards;  // --allow-hazard CODE (or "all")
+  plan::RenderOptions render;               // --online and its timeouts
 };
 
 struct RevisionResult {

@@ -32,6 +32,9 @@ const std::vector<std::pair<std::string, std::string>>& hazard_codes();
 // The hazards not covered by allowed codes ("all" allows every code).
 std::vector<Hazard> unallowed(const std::vector<Hazard>& hazards, const std::vector<std::string>& allowed);
 
+// Throws Error (exit 2) for a code that no hazard has.
+void check_codes(const std::vector<std::string>& allowed);
+
 // Throws Error (exit 3) listing each unallowed hazard and how to allow it.
 void refuse_unallowed(const std::vector<Hazard>& hazards, const std::vector<std::string>& allowed, const std::string& verb);
 

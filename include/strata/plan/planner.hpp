@@ -13,10 +13,21 @@
 
 namespace strata::plan {
 
+// How a plan is to be rendered.
+struct RenderOptions {
+  // PostgreSQL online-safe mode: indexes built and dropped CONCURRENTLY, constraints
+  // added NOT VALID and validated after, SET NOT NULL through a validated check,
+  // and timeouts on every statement.
+  bool online = false;
+  std::string lock_timeout = "2s";
+  std::string statement_timeout;  // "" = none
+};
+
 struct Plan {
   std::vector<diff::Change> changes;  // in execution order
   model::Schema current;
   model::Schema desired;
+  RenderOptions options;
   bool empty() const { return changes.empty(); }
 };
 

@@ -20,6 +20,10 @@ struct Statement {
   // Must be committed before the rest can use it (a new PostgreSQL enum label):
   // a revision puts such statements in a migration of their own.
   bool commit_first = false;
+  // Runs after the plan's transaction has committed, outside any transaction
+  // (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT): a revision puts such
+  // statements in a no-transaction migration after the main one.
+  bool after_commit = false;
 };
 
 // Renders statements as an SQL script: comments, then a transaction around the

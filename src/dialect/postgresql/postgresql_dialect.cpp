@@ -168,6 +168,49 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& desired, Diagnos
 
 std::vector<Statement> PostgresqlDialect::render(const plan::Plan& plan) const { return render_plan(plan); }
 
+std::vector<plan::Hazard> PostgresqlDialect::engine_hazards(const plan::Plan& plan) const {
+  std::vector<plan::Hazard> out;
+  const bool online = plan.options.online;
+  auto add = [&](const char* code, const std::string& object, const std::string& reason, const SourceLocation& where = {}) {
+    out.push_back({code, object, reason, where});
+  };
+  for (const diff::Change& change : plan.changes) {
+    if (auto* idx = std::get_if<diff::CreateIndex>(&change); idx && !online && plan.current.find_table(idx->table))
+      add("lock.index_build", idx->table + "." + idx->index.name,
+          "builds index " + idx->index.name + " while blocking writes to " + idx->table + " (--online builds it CONCURRENTLY)",
+          idx->index.where);
+    auto* m = std::get_if<diff::ModifyTable>(&change);
+    if (!m) continue;
+    const std::string& t = m->to.name;
+    for (const diff::TableChange& tc : m->changes) {
+      if (auto* a = std::get_if<diff::AlterColumn>(&tc)) {
+        if (a->type_changed)
+          add("lock.table_rewrite", t + "." + a->to.name,
+              "changing the type of " + t + "." + a->to.name + " may rewrite the table under an exclusive lock", a->to.type_where);
+        if (a->nullability_changed && !a->to.nullable && !online)
+          add("lock.set_not_null", t + "." + a->to.name,
+              "SET NOT NULL scans " + t + " under an exclusive lock (--online proves it with a validated check first)", a->to.where);
+      } else if (auto* ac = std::get_if<diff::AddColumn>(&tc)) {
+        const auto& d = ac->column.default_value;
+        if (d && d->kind == model::Default::Kind::Expression) {
+          // now() and CURRENT_TIMESTAMP are stable; functions like random() are volatile and force a rewrite.
+          const std::string e = model::to_lower(d->expression);
+          if (e.find("random") != std::string::npos || e.find("clock_timestamp") != std::string::npos ||
+              e.find("nextval") != std::string::npos || e.find("uuid") != std::string::npos)
+            add("lock.volatile_default", t + "." + ac->column.name,
+                "a volatile default makes adding " + t + "." + ac->column.name + " rewrite the table", ac->column.where);
+        }
+      } else if (auto* f = std::get_if<diff::AddForeignKey>(&tc); f && !online && !f->foreign_key.not_valid) {
+        add("lock.constraint_validation", t, "adding a foreign key checks every row of " + t + " while holding its lock",
+            f->foreign_key.where);
+      } else if (auto* k = std::get_if<diff::AddCheck>(&tc); k && !online && !k->check.not_valid) {
+        add("lock.constraint_validation", t, "adding a check scans " + t + " while holding its lock", k->check.where);
+      }
+    }
+  }
+  return out;
+}
+
 std::string PostgresqlDialect::table_sql(const model::Table& table) const { return table_name(table); }
 std::string PostgresqlDialect::identifier_sql(const std::string& name) const { return quote_identifier(name); }
 

@@ -14,6 +14,7 @@ class PostgresqlDialect final : public Dialect {
   void validate(const model::Schema& desired, Diagnostics& diagnostics) const override;
   model::Schema normalize(const model::Schema& desired, Diagnostics& diagnostics) const override;
   std::vector<Statement> render(const plan::Plan& plan) const override;
+  std::vector<plan::Hazard> engine_hazards(const plan::Plan& plan) const override;
   std::unique_ptr<Database> open_scratch(const config::DatabaseUrl& target) const override;
   std::string table_sql(const model::Table& table) const override;
   std::string identifier_sql(const std::string& name) const override;

@@ -46,9 +46,15 @@ std::string comment_literal(const std::optional<std::string>& comment) {
 
 class Renderer {
  public:
-  explicit Renderer(const plan::Plan& plan) : plan_(plan) {}
+  explicit Renderer(const plan::Plan& plan) : plan_(plan), online_(plan.options.online) {}
 
   std::vector<Statement> run() {
+    if (online_) {
+      // Every statement of the transaction waits at most lock_timeout for its lock.
+      out_.push_back(stmt("SET LOCAL lock_timeout = " + quote_string(plan_.options.lock_timeout), "online: bounded lock waits"));
+      if (!plan_.options.statement_timeout.empty())
+        out_.push_back(stmt("SET LOCAL statement_timeout = " + quote_string(plan_.options.statement_timeout), ""));
+    }
     create_schemas();
     // Constraint drops first: a table drop or a column change may depend on them being gone.
     for (const diff::Change& change : plan_.changes)
@@ -67,6 +73,20 @@ class Renderer {
     }
     flush_drops(dropped_tables, dropped_labels);
     flush_foreign_keys();
+    if (!after_.empty()) {
+      // Outside the transaction, each in its own: session timeouts first.
+      Statement timeout = stmt("SET lock_timeout = " + quote_string(plan_.options.lock_timeout), "online: bounded lock waits");
+      timeout.phase = Statement::Phase::AfterTransaction;
+      timeout.after_commit = true;
+      out_.push_back(timeout);
+      if (!plan_.options.statement_timeout.empty()) {
+        Statement st = stmt("SET statement_timeout = " + quote_string(plan_.options.statement_timeout), "");
+        st.phase = Statement::Phase::AfterTransaction;
+        st.after_commit = true;
+        out_.push_back(st);
+      }
+      out_.insert(out_.end(), after_.begin(), after_.end());
+    }
     return std::move(out_);
   }
 
@@ -88,6 +108,15 @@ class Renderer {
       if (!schema.empty() && !existing.count(schema))
         out_.push_back(stmt("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(schema), "schema " + schema));
   }
+
+  // A statement that runs after the plan's transaction, outside any transaction.
+  void after(std::string sql, std::string comment) {
+    Statement s = stmt(std::move(sql), std::move(comment));
+    s.phase = Statement::Phase::AfterTransaction;
+    s.after_commit = true;
+    after_.push_back(std::move(s));
+  }
+  bool existing(const std::string& table) const { return plan_.current.find_table(table) != nullptr; }
 
   void flush_drops(std::vector<std::string>& tables, std::vector<std::string>& labels) {
     if (tables.empty()) return;
@@ -263,10 +292,25 @@ class Renderer {
     const model::Table* t = plan_.desired.find_table(c.table);
     model::Table fallback;
     fallback.name = c.table;
-    out_.push_back(stmt(create_index(t ? *t : fallback, c.index), "create index " + c.index.name + " on " + c.table));
+    std::string sql = create_index(t ? *t : fallback, c.index);
+    if (online_ && existing(c.table)) {
+      // Built without blocking writes; CONCURRENTLY cannot run inside a transaction.
+      sql.replace(sql.find(" INDEX ") + 7, 0, "CONCURRENTLY ");
+      after(sql, "create index " + c.index.name + " on " + c.table + " without blocking writes");
+      return;
+    }
+    out_.push_back(stmt(sql, "create index " + c.index.name + " on " + c.table));
   }
   void render(const diff::DropIndex& c) {
     const model::Table* t = plan_.current.find_table(c.table);
+    if (online_) {
+      Statement s = stmt("DROP INDEX CONCURRENTLY " + qualified(t ? t->schema : "", c.index.name),
+                         "drop index " + c.index.name + " without blocking writes");
+      s.phase = Statement::Phase::BeforeTransaction;
+      s.commit_first = true;
+      out_.push_back(s);
+      return;
+    }
     out_.push_back(stmt("DROP INDEX " + qualified(t ? t->schema : "", c.index.name), "drop index " + c.index.name));
   }
   void render(const diff::CreateView& c) {
@@ -318,9 +362,30 @@ class Renderer {
         s += uq->unique.nulls_not_distinct ? "UNIQUE NULLS NOT DISTINCT (" : "UNIQUE (";
         out_.push_back(stmt(s + names(uq->unique.columns) + ")", what));
       } else if (auto* ck = std::get_if<diff::AddCheck>(&change)) {
-        out_.push_back(stmt(table + " ADD " + check_clause(ck->check), what));
+        if (online_ && !ck->check.not_valid) {
+          // Added without scanning the table, then validated with a lighter lock.
+          model::CheckConstraint check = ck->check;
+          if (!check.name) check.name = m.to.name + "_check";
+          check.not_valid = true;
+          out_.push_back(stmt(table + " ADD " + check_clause(check), what + " (not valid yet)"));
+          after(table + " VALIDATE CONSTRAINT " + quote_identifier(*check.name), "validate the check on " + m.to.name);
+        } else {
+          out_.push_back(stmt(table + " ADD " + check_clause(ck->check), what));
+        }
       } else if (auto* fk = std::get_if<diff::AddForeignKey>(&change)) {
-        out_.push_back(stmt(table + " ADD " + foreign_key_clause(fk->foreign_key, m.to.schema), what));
+        if (online_ && !fk->foreign_key.not_valid) {
+          model::ForeignKey key = fk->foreign_key;
+          if (!key.name) {
+            std::string name = m.to.name;
+            for (const std::string& c : key.columns) name += "_" + c;
+            key.name = name + "_fkey";
+          }
+          key.not_valid = true;
+          out_.push_back(stmt(table + " ADD " + foreign_key_clause(key, m.to.schema), what + " (not valid yet)"));
+          after(table + " VALIDATE CONSTRAINT " + quote_identifier(*key.name), "validate the foreign key of " + m.to.name);
+        } else {
+          out_.push_back(stmt(table + " ADD " + foreign_key_clause(fk->foreign_key, m.to.schema), what));
+        }
       } else if (auto* note = std::get_if<diff::SetTableComment>(&change)) {
         out_.push_back(stmt("COMMENT ON TABLE " + table_name(m.to) + " IS " + comment_literal(note->comment), what));
       }
@@ -406,8 +471,18 @@ class Renderer {
                               table_name(m.to), ""));
       out_.push_back(stmt(prefix + " SET DEFAULT nextval(" + quote_string(sequence) + "::regclass)", ""));
     }
-    if (c.nullability_changed)
+    if (c.nullability_changed && !c.to.nullable && online_) {
+      // SET NOT NULL scans the table under an exclusive lock, unless a validated
+      // check already proves it: add one NOT VALID, validate it, then set and drop it.
+      const std::string check = quote_identifier(m.to.name + "_" + c.to.name + "_not_null");
+      out_.push_back(stmt(table + " ADD CONSTRAINT " + check + " CHECK (" + column + " IS NOT NULL) NOT VALID",
+                          what + ": not null, checked without a long lock"));
+      after(table + " VALIDATE CONSTRAINT " + check, what + ": validate");
+      after(prefix + " SET NOT NULL", what + ": set not null (proved by the check)");
+      after(table + " DROP CONSTRAINT " + check, "");
+    } else if (c.nullability_changed) {
       out_.push_back(stmt(prefix + (c.to.nullable ? " DROP NOT NULL" : " SET NOT NULL"), what + (c.to.nullable ? ": drop not null" : ": set not null")));
+    }
     if ((c.default_changed || type_changed) && c.to.default_value)
       out_.push_back(stmt(prefix + " SET DEFAULT " + default_sql(*c.to.default_value, c.to.type), what + ": default"));
     if (c.identity_changed && !c.from.identity && c.to.identity) {
@@ -433,8 +508,10 @@ class Renderer {
   }
 
   const plan::Plan& plan_;
+  bool online_;
   std::vector<Statement> out_;
   std::vector<Statement> pending_foreign_keys_;
+  std::vector<Statement> after_;
 };
 
 }  // namespace
