@@ -117,6 +117,17 @@ class MapReader {
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
+// A whole number under key, or nothing; anything else is reported.
+std::optional<long long> read_whole_number(const MapReader& r, const char* key, const std::string& what) {
+  const Node* n = r.get(key);
+  if (!n) return std::nullopt;
+  if (!n->is_scalar() || n->scalar_type != Node::ScalarType::Integer) {
+    r.diagnostics().error(n->where, std::string("\"") + key + "\" of " + what + " must be a whole number");
+    return std::nullopt;
+  }
+  return std::stoll(n->text);
+}
+
 std::optional<model::ReferentialAction> read_action(const MapReader& r, const std::string& key) {
   auto text = r.string(key);
   if (!text) return std::nullopt;
@@ -174,6 +185,16 @@ bool read_match(const MapReader& r) {
 const std::vector<std::string> kTableKeys = {"name", "schema", "renamed_from", "comment", "columns", "primary_key", "uniques",
                                              "indexes", "foreign_keys", "checks", "without_rowid", "strict"};
 
+// The options a foreign key has wherever it is written: actions, deferral, match, validation.
+void read_foreign_key_options(const MapReader& r, model::ForeignKey& fk) {
+  if (auto a = read_action(r, "on_delete")) fk.on_delete = *a;
+  if (auto a = read_action(r, "on_update")) fk.on_update = *a;
+  fk.deferrable = r.boolean("deferrable").value_or(false);
+  fk.initially_deferred = r.boolean("initially_deferred").value_or(false);
+  fk.match_full = read_match(r);
+  fk.not_valid = r.boolean("not_valid").value_or(false);
+}
+
 void read_reference(const Node& node, Table& table, const Column& column, Diagnostics& diagnostics) {
   if (!node.is_map()) {
     diagnostics.error(node.where, "\"references\" of column " + quoted(column.name) +
@@ -188,12 +209,7 @@ void read_reference(const Node& node, Table& table, const Column& column, Diagno
   if (auto t = r.string("table", true)) fk.ref_table = *t;
   if (auto c = r.string("column")) fk.ref_columns = {*c};
   else fk.ref_columns = r.names("columns");
-  if (auto a = read_action(r, "on_delete")) fk.on_delete = *a;
-  if (auto a = read_action(r, "on_update")) fk.on_update = *a;
-  fk.deferrable = r.boolean("deferrable").value_or(false);
-  fk.initially_deferred = r.boolean("initially_deferred").value_or(false);
-  fk.match_full = read_match(r);
-  fk.not_valid = r.boolean("not_valid").value_or(false);
+  read_foreign_key_options(r, fk);
   table.foreign_keys.push_back(std::move(fk));
 }
 
@@ -221,15 +237,7 @@ void read_column(const Node& node, Table& table, std::vector<std::string>& inlin
       MapReader ir(*identity, "\"identity\" of " + label, {"generated", "start", "increment", "min", "max", "cache", "cycle"},
                    diagnostics);
       kind = ir.get("generated");
-      auto number = [&](const char* key) -> std::optional<long long> {
-        const Node* n = ir.get(key);
-        if (!n) return std::nullopt;
-        if (!n->is_scalar() || n->scalar_type != Node::ScalarType::Integer) {
-          diagnostics.error(n->where, std::string("\"") + key + "\" of the identity of " + label + " must be a whole number");
-          return std::nullopt;
-        }
-        return std::stoll(n->text);
-      };
+      auto number = [&](const char* key) { return read_whole_number(ir, key, "the identity of " + label); };
       column.identity_options.start = number("start");
       column.identity_options.increment = number("increment");
       column.identity_options.min_value = number("min");
@@ -362,12 +370,7 @@ void read_foreign_key(const Node& node, Table& table, Diagnostics& diagnostics) 
     if (auto c = rr.string("column")) fk.ref_columns = {*c};
     else fk.ref_columns = rr.names("columns");
   }
-  if (auto a = read_action(r, "on_delete")) fk.on_delete = *a;
-  if (auto a = read_action(r, "on_update")) fk.on_update = *a;
-  fk.deferrable = r.boolean("deferrable").value_or(false);
-  fk.initially_deferred = r.boolean("initially_deferred").value_or(false);
-  fk.match_full = read_match(r);
-  fk.not_valid = r.boolean("not_valid").value_or(false);
+  read_foreign_key_options(r, fk);
   table.foreign_keys.push_back(std::move(fk));
 }
 
@@ -485,15 +488,7 @@ void build_schema(const Node& root, model::Schema& schema, Diagnostics& diagnost
     sequence.name = qr.string("name", true).value_or("");
     sequence.schema = qr.string("schema").value_or("");
     sequence.type = qr.string("type").value_or("bigint");
-    auto number = [&](const char* key) -> std::optional<long long> {
-      const Node* n = qr.get(key);
-      if (!n) return std::nullopt;
-      if (!n->is_scalar() || n->scalar_type != Node::ScalarType::Integer) {
-        diagnostics.error(n->where, std::string("\"") + key + "\" of sequence " + quoted(sequence.name) + " must be a whole number");
-        return std::nullopt;
-      }
-      return std::stoll(n->text);
-    };
+    auto number = [&](const char* key) { return read_whole_number(qr, key, "sequence " + quoted(sequence.name)); };
     sequence.start = number("start");
     sequence.increment = number("increment");
     sequence.min_value = number("min");

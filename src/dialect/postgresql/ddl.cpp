@@ -5,6 +5,7 @@
 #include <set>
 
 #include "strata/model/types.hpp"
+#include "strata/sql/quoting.hpp"
 
 namespace strata::dialect::postgresql {
 
@@ -54,14 +55,7 @@ std::string quote_identifier(const std::string& name) {
   return out + "\"";
 }
 
-std::string quote_string(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
+std::string quote_string(const std::string& value) { return sql_string_literal(value); }
 
 std::string qualified(const std::string& schema, const std::string& name) {
   return schema.empty() ? quote_identifier(name) : quote_identifier(schema) + "." + quote_identifier(name);

@@ -6,6 +6,7 @@
 
 #include "dialect/sqlite/lexer.hpp"
 #include "strata/model/types.hpp"
+#include "strata/sql/quoting.hpp"
 
 namespace strata::dialect::sqlite {
 
@@ -76,14 +77,7 @@ std::string quote_identifier(const std::string& name) {
   return out + "\"";
 }
 
-std::string quote_string(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
+std::string quote_string(const std::string& value) { return sql_string_literal(value); }
 
 std::string declared_type(const std::string& type, bool strict_table) {
   const std::string mapped = mapped_type(type, strict_table);
