@@ -53,6 +53,7 @@ std::string describe(const TableChange& change, const std::string& table) {
           [&](const DropCheck& c) { return "drop check on " + table + ": " + c.check.expression; },
           [&](const ChangeTableOptions&) { return "change table options of " + table; },
           [&](const SetTableComment&) { return "change the comment of " + table; },
+          [&](const RenameConstraint& c) { return "rename constraint " + c.from + " of " + table + " to " + c.to; },
       },
       change);
 }
@@ -79,6 +80,8 @@ std::string describe(const Change& change) {
           [](const CreateEnum& c) { return "create enum type " + c.type.name; },
           [](const DropEnum& c) { return "drop enum type " + c.type.name; },
           [](const AddEnumValue& c) { return "add value '" + c.value + "' to enum type " + c.type.name; },
+          [](const RenameIndex& c) { return "rename index " + c.from + " to " + c.index.name; },
+          [](const RenameEnumValue& c) { return "rename label '" + c.from + "' of enum type " + c.type.name + " to '" + c.to + "'"; },
           [](const ReplaceEnum& c) { return "replace enum type " + c.to.name + " (labels removed or reordered)"; },
           [](const CreateDomain& c) { return "create domain " + c.domain.name; },
           [](const DropDomain& c) { return "drop domain " + c.domain.name; },

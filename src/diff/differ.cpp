@@ -98,6 +98,20 @@ class Differ {
         result_.changes.push_back(CreateEnum{want});
         continue;
       }
+      // Renamed labels first (ALTER TYPE … RENAME VALUE keeps the rows that hold them).
+      model::EnumType renamed_have = *have;
+      for (const auto& [to, from] : want.value_renames) {
+        auto& values = renamed_have.values;
+        auto old_label = std::find(values.begin(), values.end(), from);
+        if (old_label != values.end() && std::find(values.begin(), values.end(), to) == values.end()) {
+          *old_label = to;
+          result_.changes.push_back(RenameEnumValue{want, from, to});
+        } else if (std::find(values.begin(), values.end(), to) == values.end()) {
+          result_.diagnostics.error(want.where, "enum type \"" + want.name + "\": label \"" + to + "\" is renamed_from \"" +
+                                                   from + "\", but the type has neither label; remove the hint or fix it");
+        }
+      }
+      have = &renamed_have;
       // Labels can be added anywhere; removing or reordering needs a new type.
       std::size_t matched = 0;
       for (const std::string& v : want.values)
@@ -230,6 +244,35 @@ class Differ {
     }
   }
 
+  // Named constraints with a renamed_from hint: the current one takes the new
+  // name (as RENAME CONSTRAINT would) before definitions are compared.
+  template <typename Constraint>
+  void rename_named(std::vector<Constraint>& have, const std::vector<Constraint>& want, const Table& table,
+                    std::vector<TableChange>& changes) {
+    for (const Constraint& w : want) {
+      if (!w.name || !w.renamed_from) continue;
+      auto named = [&](const std::string& n) {
+        return std::find_if(have.begin(), have.end(), [&](const Constraint& h) { return h.name && cmp_.names_equal(*h.name, n); });
+      };
+      if (named(*w.name) != have.end()) continue;  // already renamed
+      auto old_constraint = named(*w.renamed_from);
+      if (old_constraint == have.end()) {
+        result_.diagnostics.error(w.where, "constraint \"" + *w.name + "\" of table \"" + table.name + "\" is renamed_from \"" +
+                                               *w.renamed_from + "\", but the table has neither; remove the hint or fix it");
+        continue;
+      }
+      changes.push_back(RenameConstraint{*old_constraint->name, *w.name});
+      old_constraint->name = *w.name;
+      old_constraint->stored_name = *w.name;
+    }
+  }
+
+  void rename_constraints(Table& have, const Table& want, std::vector<TableChange>& changes) {
+    rename_named(have.uniques, want.uniques, want, changes);
+    rename_named(have.foreign_keys, want.foreign_keys, want, changes);
+    rename_named(have.checks, want.checks, want, changes);
+  }
+
   bool defaults_equal(const std::optional<model::Default>& a, const std::optional<model::Default>& b) const {
     auto is_null = [](const std::optional<model::Default>& d) {
       return !d || (d->kind == model::Default::Kind::Literal && d->literal.kind == model::Literal::Kind::Null);
@@ -300,6 +343,7 @@ class Differ {
                                                     "the hint or fix its name");
       }
     }
+    rename_constraints(current.tables[index], want, changes);
     const Table& have = current.tables[index];
 
     for (const Column& column : want.columns) {
@@ -354,15 +398,31 @@ class Differ {
     if (cmp_.stores_comments() && have.comment != want.comment) changes.push_back(SetTableComment{want.comment});
 
     // Indexes are changes of their own: most engines create and drop them apart from the table.
-    for (const model::Index& idx : have.indexes) {
+    std::vector<model::Index> have_indexes = have.indexes;
+    for (const model::Index& w : want.indexes) {
+      if (!w.renamed_from) continue;
+      auto named = [&](const std::string& n) {
+        return std::find_if(have_indexes.begin(), have_indexes.end(), [&](const model::Index& i) { return cmp_.names_equal(i.name, n); });
+      };
+      if (named(w.name) != have_indexes.end()) continue;  // already renamed
+      auto old_index = named(*w.renamed_from);
+      if (old_index == have_indexes.end()) {
+        result_.diagnostics.error(w.where, "index \"" + w.name + "\" is renamed_from \"" + *w.renamed_from +
+                                               "\", but table \"" + want.name + "\" has neither index; remove the hint or fix it");
+        continue;
+      }
+      result_.changes.push_back(RenameIndex{want.name, old_index->name, w});
+      old_index->name = w.name;
+    }
+    for (const model::Index& idx : have_indexes) {
       auto match = std::find_if(want.indexes.begin(), want.indexes.end(),
                                 [&](const model::Index& w) { return cmp_.names_equal(w.name, idx.name); });
       if (match == want.indexes.end() || !same_index(idx, *match)) result_.changes.push_back(DropIndex{have.name, idx});
     }
     for (const model::Index& w : want.indexes) {
-      auto match = std::find_if(have.indexes.begin(), have.indexes.end(),
+      auto match = std::find_if(have_indexes.begin(), have_indexes.end(),
                                 [&](const model::Index& i) { return cmp_.names_equal(w.name, i.name); });
-      if (match == have.indexes.end() || !same_index(*match, w)) result_.changes.push_back(CreateIndex{want.name, w});
+      if (match == have_indexes.end() || !same_index(*match, w)) result_.changes.push_back(CreateIndex{want.name, w});
     }
 
     if (!changes.empty()) result_.changes.push_back(ModifyTable{have, want, std::move(changes)});

@@ -171,7 +171,7 @@ const std::vector<std::string> kColumnKeys = {
 const std::vector<std::string> kReferenceKeys = {"table", "column", "columns", "on_delete", "on_update",
                                                  "deferrable", "initially_deferred", "name", "match", "not_valid"};
 const std::vector<std::string> kForeignKeyKeys = {"name", "columns", "references", "on_delete", "on_update",
-                                                  "deferrable", "initially_deferred", "match", "not_valid"};
+                                                  "deferrable", "initially_deferred", "match", "not_valid", "renamed_from"};
 
 // match: full | simple (the default).
 bool read_match(const MapReader& r) {
@@ -356,6 +356,7 @@ void read_foreign_key(const Node& node, Table& table, Diagnostics& diagnostics) 
   model::ForeignKey fk;
   fk.where = node.where;
   fk.name = r.string("name");
+  fk.renamed_from = r.string("renamed_from");
   fk.columns = r.names("columns");
   if (fk.columns.empty()) diagnostics.error(node.where, "a foreign key of table " + quoted(table.name) + " needs \"columns\"");
   const Node* ref = r.get("references");
@@ -418,10 +419,11 @@ void read_table(const Node& node, model::Schema& schema, Diagnostics& diagnostic
   }
 
   r.each_map("uniques", "a unique constraint", [&](const Node& u) {
-    MapReader ur(u, "a unique constraint of " + label, {"name", "columns", "nulls_not_distinct"}, diagnostics);
+    MapReader ur(u, "a unique constraint of " + label, {"name", "columns", "nulls_not_distinct", "renamed_from"}, diagnostics);
     model::UniqueConstraint unique;
     unique.where = u.where;
     unique.name = ur.string("name");
+    unique.renamed_from = ur.string("renamed_from");
     unique.columns = ur.names("columns");
     unique.nulls_not_distinct = ur.boolean("nulls_not_distinct").value_or(false);
     if (unique.columns.empty()) diagnostics.error(u.where, "a unique constraint of " + label + " needs \"columns\"");
@@ -430,10 +432,11 @@ void read_table(const Node& node, model::Schema& schema, Diagnostics& diagnostic
   r.each_map("indexes", "an index", [&](const Node& i) { read_index(i, table, diagnostics); });
   r.each_map("foreign_keys", "a foreign key", [&](const Node& f) { read_foreign_key(f, table, diagnostics); });
   r.each_map("checks", "a check constraint", [&](const Node& c) {
-    MapReader cr(c, "a check constraint of " + label, {"name", "expr", "not_valid"}, diagnostics);
+    MapReader cr(c, "a check constraint of " + label, {"name", "expr", "not_valid", "renamed_from"}, diagnostics);
     model::CheckConstraint check;
     check.where = c.where;
     check.name = cr.string("name");
+    check.renamed_from = cr.string("renamed_from");
     check.not_valid = cr.boolean("not_valid").value_or(false);
     check.expression = cr.string("expr", true).value_or("");
     table.checks.push_back(check);
@@ -505,7 +508,21 @@ void build_schema(const Node& root, model::Schema& schema, Diagnostics& diagnost
     type.where = e.where;
     type.name = er.string("name", true).value_or("");
     type.schema = er.string("schema").value_or("");
-    type.values = er.names("values");
+    // Labels: plain names, or { value: okay, renamed_from: ok } for a renamed label.
+    if (const Node* values = er.get("values"); values && values->is_sequence()) {
+      for (const Node& item : values->items) {
+        if (item.is_map()) {
+          MapReader vr(item, "a label of enum " + quoted(type.name), {"value", "renamed_from"}, diagnostics);
+          const std::string value = vr.string("value", true).value_or("");
+          type.values.push_back(value);
+          if (auto from = vr.string("renamed_from")) type.value_renames.emplace_back(value, *from);
+        } else if (item.is_scalar()) {
+          type.values.push_back(item.text);
+        }
+      }
+    } else {
+      type.values = er.names("values");
+    }
     type.comment = er.string("comment");
     if (type.values.empty()) diagnostics.error(e.where, "enum " + quoted(type.name) + " needs \"values\", a list of labels");
     schema.enums.push_back(type);

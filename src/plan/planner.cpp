@@ -33,7 +33,7 @@ Phase phase_of(const diff::Change& change) {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, diff::CreateExtension>) return kCreateExtensions;
         else if constexpr (std::is_same_v<T, diff::CreateEnum> || std::is_same_v<T, diff::AddEnumValue> ||
-                           std::is_same_v<T, diff::ReplaceEnum> ||
+                           std::is_same_v<T, diff::ReplaceEnum> || std::is_same_v<T, diff::RenameEnumValue> ||
                            std::is_same_v<T, diff::CreateDomain> || std::is_same_v<T, diff::AlterDomain> ||
                            std::is_same_v<T, diff::CreateSequence> || std::is_same_v<T, diff::AlterSequence>)
           return kCreateEnums;
@@ -42,7 +42,7 @@ Phase phase_of(const diff::Change& change) {
         else if constexpr (std::is_same_v<T, diff::DropExtension>) return kDropExtensions;
         else if constexpr (std::is_same_v<T, diff::DropTrigger>) return kDropTriggers;
         else if constexpr (std::is_same_v<T, diff::DropView>) return kDropViews;
-        else if constexpr (std::is_same_v<T, diff::DropIndex>) return kDropIndexes;
+        else if constexpr (std::is_same_v<T, diff::DropIndex> || std::is_same_v<T, diff::RenameIndex>) return kDropIndexes;
         else if constexpr (std::is_same_v<T, diff::RenameTable>) return kRenameTables;
         else if constexpr (std::is_same_v<T, diff::DropTable>) return kDropTables;
         else if constexpr (std::is_same_v<T, diff::CreateTable>) return kCreateTables;

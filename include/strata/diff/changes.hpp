@@ -37,10 +37,11 @@ struct AddCheck { model::CheckConstraint check; };
 struct DropCheck { model::CheckConstraint check; };
 struct ChangeTableOptions { model::TableOptions from; model::TableOptions to; };
 struct SetTableComment { std::optional<std::string> comment; };
+struct RenameConstraint { std::string from; std::string to; };
 
 using TableChange = std::variant<AddColumn, DropColumn, RenameColumn, AlterColumn, ChangePrimaryKey, AddUnique,
                                  DropUnique, AddForeignKey, DropForeignKey, AddCheck, DropCheck, ChangeTableOptions,
-                                 SetTableComment>;
+                                 SetTableComment, RenameConstraint>;
 
 struct CreateTable { model::Table table; };
 struct DropTable { model::Table table; };
@@ -49,6 +50,8 @@ struct RenameTable { std::string from; std::string to; };
 struct ModifyTable { model::Table from; model::Table to; std::vector<TableChange> changes; };
 struct CreateIndex { std::string table; model::Index index; };
 struct DropIndex { std::string table; model::Index index; };
+struct RenameIndex { std::string table; std::string from; model::Index index; };
+struct RenameEnumValue { model::EnumType type; std::string from; std::string to; };
 struct CreateView { model::View view; };
 struct DropView { model::View view; };
 struct CreateTrigger { model::Trigger trigger; };
@@ -70,7 +73,7 @@ struct AddEnumValue { model::EnumType type; std::string value; std::string befor
 
 using Change = std::variant<CreateTable, DropTable, RenameTable, ModifyTable, CreateIndex, DropIndex, CreateView,
                             DropView, CreateTrigger, DropTrigger, CreateExtension, DropExtension, CreateEnum, DropEnum,
-                            AddEnumValue, ReplaceEnum, CreateDomain, DropDomain, AlterDomain, CreateSequence, DropSequence,
+                            AddEnumValue, ReplaceEnum, RenameEnumValue, RenameIndex, CreateDomain, DropDomain, AlterDomain, CreateSequence, DropSequence,
                             AlterSequence>;
 
 // One line a person can read, e.g. "add column hero.power_level".

@@ -78,6 +78,7 @@ struct PrimaryKey {
 
 struct UniqueConstraint {
   std::optional<std::string> name;
+  std::optional<std::string> renamed_from;
   std::string stored_name;
   std::vector<std::string> columns;
   bool nulls_not_distinct = false;  // PostgreSQL 15+
@@ -88,6 +89,7 @@ enum class ReferentialAction { NoAction, Restrict, Cascade, SetNull, SetDefault 
 
 struct ForeignKey {
   std::optional<std::string> name;
+  std::optional<std::string> renamed_from;
   std::string stored_name;
   std::vector<std::string> columns;
   std::string ref_table;
@@ -103,6 +105,7 @@ struct ForeignKey {
 
 struct CheckConstraint {
   std::optional<std::string> name;
+  std::optional<std::string> renamed_from;
   std::string stored_name;
   std::string expression;
   bool not_valid = false;
@@ -179,6 +182,7 @@ struct EnumType {
   std::string name;
   std::string schema;
   std::vector<std::string> values;
+  std::vector<std::pair<std::string, std::string>> value_renames;  // (new label, the label it was)
   std::optional<std::string> comment;
   SourceLocation where;
 };

@@ -53,10 +53,24 @@ void carry_document_details(const model::Schema& document, model::Schema& normal
           i.renamed_from = si.renamed_from;
           i.where = si.where;
         }
+    auto carry_constraints = [](auto& normalized_list, const auto& document_list) {
+      for (auto& n : normalized_list)
+        for (const auto& d : document_list)
+          if (n.name && d.name && *n.name == *d.name) {
+            n.renamed_from = d.renamed_from;
+            n.where = d.where;
+          }
+    };
+    carry_constraints(t.uniques, source->uniques);
+    carry_constraints(t.foreign_keys, source->foreign_keys);
+    carry_constraints(t.checks, source->checks);
   }
   for (model::EnumType& e : normalized.enums)
     for (const model::EnumType& d : document.enums)
-      if (d.name == e.name && d.schema == e.schema) e.where = d.where;
+      if (d.name == e.name && d.schema == e.schema) {
+        e.where = d.where;
+        e.value_renames = d.value_renames;
+      }
   for (model::Domain& e : normalized.domains)
     for (const model::Domain& d : document.domains)
       if (d.name == e.name && d.schema == e.schema) e.where = d.where;

@@ -170,6 +170,16 @@ class Renderer {
     s.commit_first = true;
     out_.push_back(s);
   }
+  void render(const diff::RenameIndex& c) {
+    const model::Table* t = plan_.current.find_table(c.table);
+    out_.push_back(stmt("ALTER INDEX " + qualified(t ? t->schema : "", c.from) + " RENAME TO " + quote_identifier(c.index.name),
+                        "rename index " + c.from + " to " + c.index.name));
+  }
+  void render(const diff::RenameEnumValue& c) {
+    out_.push_back(stmt("ALTER TYPE " + qualified(c.type.schema, c.type.name) + " RENAME VALUE " + quote_string(c.from) +
+                            " TO " + quote_string(c.to),
+                        "rename label " + c.from + " of " + c.type.name + " to " + c.to + " (rows keep it)"));
+  }
   void render(const diff::ReplaceEnum& c) {
     const std::string old_name = qualified(c.from.schema, c.from.name);
     const std::string temp = c.to.name + "__strata_new";
@@ -340,6 +350,8 @@ class Renderer {
         out_.push_back(stmt(table + " RENAME COLUMN " + quote_identifier(c->from) + " TO " + quote_identifier(c->to), what));
         rename_default_names(m, c->from, c->to);
       }
+      if (auto* rc = std::get_if<diff::RenameConstraint>(&change))
+        out_.push_back(stmt(table + " RENAME CONSTRAINT " + quote_identifier(rc->from) + " TO " + quote_identifier(rc->to), what));
     }
     for (const diff::TableChange& change : m.changes) {
       const std::string what = diff::describe(change, m.to.name);

@@ -295,6 +295,14 @@ class Renderer {
   void render(const diff::DropEnum&) {}
   void render(const diff::AddEnumValue&) {}
   void render(const diff::ReplaceEnum&) {}
+  void render(const diff::RenameEnumValue&) {}
+  // SQLite cannot rename an index: it is dropped and created under its new name
+  // (an index holds no data of its own), or created by the rebuild of its table.
+  void render(const diff::RenameIndex& c) {
+    out_.push_back(stmt("DROP INDEX " + quote_identifier(c.from), "rename index " + c.from + " to " + c.index.name + ": drop"));
+    if (!rebuilt(c.table))
+      out_.push_back(stmt(create_index(c.table, c.index), "rename index " + c.from + " to " + c.index.name + ": create"));
+  }
   void render(const diff::CreateDomain&) {}
   void render(const diff::DropDomain&) {}
   void render(const diff::AlterDomain&) {}

@@ -45,6 +45,17 @@ void carry_document_details(const model::Schema& document, model::Schema& normal
         i.where = si.where;
       }
     }
+    auto carry_constraints = [](auto& normalized_list, const auto& document_list) {
+      for (auto& n : normalized_list)
+        for (const auto& d : document_list)
+          if (n.name && d.name && iequals(*n.name, *d.name)) {
+            n.renamed_from = d.renamed_from;
+            n.where = d.where;
+          }
+    };
+    carry_constraints(t.uniques, source->uniques);
+    carry_constraints(t.foreign_keys, source->foreign_keys);
+    carry_constraints(t.checks, source->checks);
   }
   for (model::View& v : normalized.views)
     if (const model::View* sv = document.find_view(v.name)) v.where = sv->where;
