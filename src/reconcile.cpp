@@ -6,18 +6,20 @@
 
 namespace strata {
 
-model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& dialect, Diagnostics& warnings) {
+model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& dialect, const config::DatabaseUrl& target,
+                              Diagnostics& warnings) {
   Diagnostics& diagnostics = loaded.diagnostics;
   if (!diagnostics.has_errors()) dialect.validate(loaded.schema, diagnostics);
   model::Schema normalized;
-  if (!diagnostics.has_errors()) normalized = dialect.normalize(loaded.schema, diagnostics);
+  if (!diagnostics.has_errors()) normalized = dialect.normalize(loaded.schema, target, diagnostics);
   if (diagnostics.has_errors()) throw InvalidDocument(std::move(diagnostics));
   warnings.append(diagnostics);
   return normalized;
 }
 
-model::Schema load_desired(const std::string& path, const dialect::Dialect& dialect, Diagnostics& warnings) {
-  return prepare_desired(load::load_schema_path(path), dialect, warnings);
+model::Schema load_desired(const std::string& path, const dialect::Dialect& dialect, const config::DatabaseUrl& target,
+                           Diagnostics& warnings) {
+  return prepare_desired(load::load_schema_path(path), dialect, target, warnings);
 }
 
 std::vector<plan::Hazard> all_hazards(const dialect::Dialect& dialect, const plan::Plan& plan) {

@@ -18,10 +18,12 @@ namespace strata {
 // Validates a loaded document for the dialect and returns it normalized by
 // the engine. Throws InvalidDocument (exit 3) listing every problem; warnings
 // are appended to warnings.
-model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& dialect, Diagnostics& warnings);
+model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& dialect, const config::DatabaseUrl& target,
+                              Diagnostics& warnings);
 
 // load_schema_path + prepare_desired.
-model::Schema load_desired(const std::string& path, const dialect::Dialect& dialect, Diagnostics& warnings);
+model::Schema load_desired(const std::string& path, const dialect::Dialect& dialect, const config::DatabaseUrl& target,
+                           Diagnostics& warnings);
 
 // Adds the schemas (namespaces) the document uses to the ones a connection
 // manages, so that introspection sees the tables the document talks about.

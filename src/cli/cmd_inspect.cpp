@@ -16,10 +16,10 @@ struct InspectOptions {
 };
 
 int run_inspect(const GlobalOptions& global, const InspectOptions& options) {
-  const config::Settings settings = resolve(global);
-  config::DatabaseUrl url = config::parse_database_url(settings.url);
-  if (!settings.schemas.empty()) url.schemas = settings.schemas;
-  const dialect::Dialect& dialect = dialect::dialect_for(url);
+  const Target target = resolve_target(global);
+  const config::Settings& settings = target.settings;
+  const config::DatabaseUrl& url = target.url;
+  const dialect::Dialect& dialect = *target.dialect;
   auto database = dialect.open(url, dialect::OpenMode::ReadOnly);
   if (!database->exists()) {
     throw Error(ExitCode::Connection, "database " + url.redacted() + " does not exist; check the URL (from " +

@@ -27,14 +27,13 @@ void print_warnings(const Diagnostics& warnings) {
 }
 
 int run_plan(const GlobalOptions& global, const PlanOptions& options) {
-  const config::Settings settings = resolve(global);
-  config::DatabaseUrl url = config::parse_database_url(settings.url);
-  if (!settings.schemas.empty()) url.schemas = settings.schemas;
-  if (!settings.dev_url.empty()) url.scratch_conninfo = config::parse_database_url(settings.dev_url).conninfo;
-  const dialect::Dialect& dialect = dialect::dialect_for(url);
+  Target target = resolve_target(global);
+  const config::Settings& settings = target.settings;
+  config::DatabaseUrl& url = target.url;
+  const dialect::Dialect& dialect = *target.dialect;
 
   Diagnostics warnings;
-  const model::Schema desired = load_desired(settings.schema_path, dialect, warnings);
+  const model::Schema desired = load_desired(settings.schema_path, dialect, url, warnings);
   manage_schemas_of(desired, url);
   auto database = dialect.open(url, dialect::OpenMode::ReadOnly);
   if (!database->exists()) {

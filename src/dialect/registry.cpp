@@ -10,10 +10,7 @@ const Dialect& dialect_for(const config::DatabaseUrl& url) {
   static const sqlite::SqliteDialect sqlite_dialect;
   static const postgresql::PostgresqlDialect postgresql_dialect;
   if (url.scheme == "sqlite") return sqlite_dialect;
-  if (url.scheme == "postgresql") {
-    postgresql_dialect.set_scratch_server(url);
-    return postgresql_dialect;
-  }
+  if (url.scheme == "postgresql") return postgresql_dialect;
   throw Error(ExitCode::InvalidInput, "database \"" + url.redacted() + "\": the " + url.scheme +
                                           " dialect is not available in this build of strata; use a sqlite:// URL");
 }

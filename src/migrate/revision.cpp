@@ -31,7 +31,7 @@ std::vector<std::pair<std::string, std::string>> file_statements(const std::vect
 
 Reconciliation pending_schema_changes(const dialect::Dialect& dialect, const config::DatabaseUrl& url,
                                       const std::string& schema_path, const Directory& directory, Diagnostics& warnings) {
-  const model::Schema desired = load_desired(schema_path, dialect, warnings);
+  const model::Schema desired = load_desired(schema_path, dialect, url, warnings);
   config::DatabaseUrl scratch = url;
   manage_schemas_of(desired, scratch);
   const model::Schema head = replay(dialect, scratch, directory);
@@ -60,7 +60,7 @@ RevisionResult create_revision(const dialect::Dialect& dialect, const config::Da
   MigrationText first;  // statements to commit before the main migration, when there are any
   MigrationText last;   // statements to run after it, outside a transaction (online mode)
   if (!options.empty) {
-    const model::Schema desired = load_desired(schema_path, dialect, result.warnings);
+    const model::Schema desired = load_desired(schema_path, dialect, url, result.warnings);
     config::DatabaseUrl scratch = url;
     manage_schemas_of(desired, scratch);
     const model::Schema head = replay(dialect, scratch, directory);

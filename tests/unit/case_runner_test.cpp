@@ -256,7 +256,7 @@ void run_case(const Case& c, Backend& backend) {
   if (c.error) {
     // Rejected when loaded, or when planned against this database (a stale rename hint).
     try {
-      const model::Schema accepted = prepare_desired(std::move(loaded), dialect, warnings);
+      const model::Schema accepted = prepare_desired(std::move(loaded), dialect, url, warnings);
       reconcile(dialect, original, accepted);
       FAIL("the desired document was accepted; expected an error containing: " << *c.error);
     } catch (const InvalidDocument& e) {
@@ -267,7 +267,7 @@ void run_case(const Case& c, Backend& backend) {
   }
   model::Schema desired;
   try {
-    desired = prepare_desired(std::move(loaded), dialect, warnings);
+    desired = prepare_desired(std::move(loaded), dialect, url, warnings);
   } catch (const InvalidDocument& e) {
     FAIL("phase load: the desired document was rejected:\n" << e.what());
   }

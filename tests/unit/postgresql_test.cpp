@@ -118,7 +118,7 @@ TEST_CASE("a PostgreSQL database inspects to a document that plans to nothing", 
   TempDir dir;
   dir.write("schema.yaml", document);
   Diagnostics warnings;
-  const model::Schema desired = load_desired(dir.file("schema.yaml"), d, warnings);
+  const model::Schema desired = load_desired(dir.file("schema.yaml"), d, url, warnings);
   CHECK(to_sql_script(reconcile(d, live, desired).statements).empty());
   CHECK(document.find("type: serial") != std::string::npos);
   CHECK(document.find("identity: always") != std::string::npos);
@@ -143,7 +143,7 @@ TEST_CASE("the PostgreSQL examples build, plan to nothing and inspect back the s
     const auto url = config::parse_database_url(db.url());
     const dialect::Dialect& d = dialect::dialect_for(url);
     Diagnostics warnings;
-    const model::Schema desired = load_desired(entry.path().string(), d, warnings);
+    const model::Schema desired = load_desired(entry.path().string(), d, url, warnings);
     config::DatabaseUrl managed = url;
     manage_schemas_of(desired, managed);
     auto target = d.open(managed, dialect::OpenMode::ReadWrite);
@@ -152,7 +152,7 @@ TEST_CASE("the PostgreSQL examples build, plan to nothing and inspect back the s
     const std::string document = emit::write_document(target->introspect(), load::Format::Yaml);
     TempDir dir;
     dir.write("inspected.yaml", document);
-    const model::Schema reread = load_desired(dir.file("inspected.yaml"), d, warnings);
+    const model::Schema reread = load_desired(dir.file("inspected.yaml"), d, url, warnings);
     CHECK(reconcile(d, target->introspect(), reread).statements.empty());
     config::DatabaseUrl again_url = config::parse_database_url(again.url());
     manage_schemas_of(reread, again_url);
@@ -204,6 +204,14 @@ TEST_CASE("PostgreSQL bad input: each a clear message and exit code, nothing cha
   auto unknown_schema_plan = run_strata("plan --url " + db.url(), dir.path(), "STRATA_SCHEMAS=nosuch");
   CHECK(unknown_schema_plan.exit_code == 3);
 
+  dir.write("bad_fk.yaml", "tables:\n  - { name: keep, columns: [{ name: id, type: integer, primary_key: true }] }\n"
+                           "  - name: child\n    columns:\n      - { name: id, type: integer, primary_key: true }\n"
+                           "      - { name: k, type: text, references: { table: keep, column: id } }\n");
+  auto bad_fk = run_strata("plan --schema bad_fk.yaml --url " + db.url(), dir.path());
+  CHECK(bad_fk.exit_code == 3);
+  CHECK(bad_fk.err.find("bad_fk.yaml:6:44: error: a foreign key of table \"child\": PostgreSQL rejects its definition") !=
+        std::string::npos);
+
   CHECK(db.value("SELECT count(*) FROM pg_class WHERE relname = 'keep'") == "1");
   CHECK(db.value("SELECT count(*) FROM information_schema.columns WHERE table_name = 'keep'") == "1");
 }
@@ -226,6 +234,11 @@ TEST_CASE("scratch databases go to --dev-url when the target role cannot create 
   CHECK(with_dev.out.find("CREATE TABLE t") != std::string::npos);
   auto from_env = run_strata("plan --url " + plain, dir.path(), "STRATA_DEV_URL=" + db.server());
   CHECK(from_env.exit_code == 0);
+  // revision normalizes and replays there too.
+  REQUIRE(run_strata("init", dir.path()).exit_code == 0);
+  auto revision = run_strata("revision -m first --url " + plain + " --dev-url " + db.server(), dir.path());
+  INFO(revision.err);
+  CHECK(revision.exit_code == 0);
 }
 
 TEST_CASE("plan counts failing rows on PostgreSQL too", "[postgresql][hazards]") {

@@ -36,7 +36,7 @@ TEST_CASE("examples round-trip through inspect in YAML and TOML", "[roundtrip][e
     const auto url = config::parse_database_url("sqlite://:memory:");
     const dialect::Dialect& d = dialect::dialect_for(url);
     Diagnostics warnings;
-    const model::Schema desired = load_desired(entry.path().string(), d, warnings);
+    const model::Schema desired = load_desired(entry.path().string(), d, url, warnings);
 
     for (load::Format format : {load::Format::Yaml, load::Format::Toml}) {
       testing::TempDir dir;
@@ -44,7 +44,7 @@ TEST_CASE("examples round-trip through inspect in YAML and TOML", "[roundtrip][e
       INFO(document);
       const std::string name = format == load::Format::Yaml ? "inspected.yaml" : "inspected.toml";
       dir.write(name, document);
-      const model::Schema reread = load_desired(dir.file(name), d, warnings);
+      const model::Schema reread = load_desired(dir.file(name), d, url, warnings);
 
       // The inspected document describes the database exactly: nothing to plan.
       const auto first = config::parse_database_url("sqlite:///" + dir.file("first.db"));
@@ -76,7 +76,7 @@ TEST_CASE("databases made by other tools inspect to documents that plan to nothi
     INFO(document);
     dir.write("schema.yaml", document);
     Diagnostics warnings;
-    const model::Schema desired = load_desired(dir.file("schema.yaml"), d, warnings);
+    const model::Schema desired = load_desired(dir.file("schema.yaml"), d, url, warnings);
     const std::string plan = to_sql_script(reconcile(d, live, desired).statements);
     INFO(plan);
     CHECK(plan.empty());

@@ -29,7 +29,7 @@ struct Scenario {
     url = config::parse_database_url("sqlite:///" + db);
     dialect = &dialect::dialect_for(url);
     Diagnostics warnings;
-    desired = prepare_desired(load::load_schema_text(schema_yaml, "schema.yaml", load::Format::Yaml), *dialect, warnings);
+    desired = prepare_desired(load::load_schema_text(schema_yaml, "schema.yaml", load::Format::Yaml), *dialect, url, warnings);
   }
   std::unique_ptr<dialect::Database> open(dialect::OpenMode mode) const { return dialect->open(url, mode); }
 };

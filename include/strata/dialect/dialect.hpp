@@ -99,9 +99,11 @@ class Dialect : public diff::Comparator {
   // Checks that only this engine can make (types a table kind allows, ...).
   virtual void validate(const model::Schema& desired, Diagnostics& diagnostics) const = 0;
   // The desired schema as the engine itself stores it: created in a scratch
-  // database and read back, so that comparisons see the engine's own
-  // spelling. Engine errors become diagnostics at the offending element.
-  virtual model::Schema normalize(const model::Schema& desired, Diagnostics& diagnostics) const = 0;
+  // database (on target's server, or the one its scratch settings name) and
+  // read back, so that comparisons see the engine's own spelling. Engine
+  // errors become diagnostics at the offending element.
+  virtual model::Schema normalize(const model::Schema& desired, const config::DatabaseUrl& target,
+                                  Diagnostics& diagnostics) const = 0;
   // Statements that carry out an ordered plan (plan.options says how).
   virtual std::vector<Statement> render(const plan::Plan& plan) const = 0;
   // Hazards only this engine has (locks, table rewrites), beyond plan::find_hazards.

@@ -7,6 +7,7 @@
 #include "dialect/postgresql/database.hpp"
 #include "dialect/postgresql/ddl.hpp"
 #include "dialect/postgresql/renderer.hpp"
+#include "strata/dialect/document_details.hpp"
 
 namespace strata::dialect::postgresql {
 
@@ -28,56 +29,6 @@ std::vector<std::string> schemas_for(const config::DatabaseUrl& url, const model
   return out;
 }
 
-void carry_document_details(const model::Schema& document, model::Schema& normalized) {
-  for (model::Table& t : normalized.tables) {
-    const model::Table* source = nullptr;
-    for (const model::Table& d : document.tables)
-      if (d.name == t.name && d.schema == t.schema) source = &d;
-    if (!source) continue;
-    t.where = source->where;
-    t.renamed_from = source->renamed_from;
-    for (model::Column& c : t.columns) {
-      const model::Column* sc = nullptr;
-      for (const model::Column& d : source->columns)
-        if (d.name == c.name) sc = &d;
-      if (!sc) continue;
-      c.where = sc->where;
-      c.type_where = sc->type_where;
-      c.renamed_from = sc->renamed_from;
-      if (c.default_value && sc->default_value) c.default_value->where = sc->default_value->where;
-    }
-    for (model::Index& i : t.indexes)
-      for (const model::Index& si : source->indexes)
-        if (si.name == i.name) {
-          i.name_generated = si.name_generated;
-          i.renamed_from = si.renamed_from;
-          i.where = si.where;
-        }
-    auto carry_constraints = [](auto& normalized_list, const auto& document_list) {
-      for (auto& n : normalized_list)
-        for (const auto& d : document_list)
-          if (n.name && d.name && *n.name == *d.name) {
-            n.renamed_from = d.renamed_from;
-            n.where = d.where;
-          }
-    };
-    carry_constraints(t.uniques, source->uniques);
-    carry_constraints(t.foreign_keys, source->foreign_keys);
-    carry_constraints(t.checks, source->checks);
-  }
-  for (model::EnumType& e : normalized.enums)
-    for (const model::EnumType& d : document.enums)
-      if (d.name == e.name && d.schema == e.schema) {
-        e.where = d.where;
-        e.value_renames = d.value_renames;
-      }
-  for (model::Domain& e : normalized.domains)
-    for (const model::Domain& d : document.domains)
-      if (d.name == e.name && d.schema == e.schema) e.where = d.where;
-  for (model::Sequence& e : normalized.sequences)
-    for (const model::Sequence& d : document.sequences)
-      if (d.name == e.name && d.schema == e.schema) e.where = d.where;
-}
 
 bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
 
@@ -122,8 +73,9 @@ void PostgresqlDialect::validate(const model::Schema& desired, Diagnostics& diag
   }
 }
 
-model::Schema PostgresqlDialect::normalize(const model::Schema& desired, Diagnostics& diagnostics) const {
-  config::DatabaseUrl server = scratch_server_;
+model::Schema PostgresqlDialect::normalize(const model::Schema& desired, const config::DatabaseUrl& target,
+                                          Diagnostics& diagnostics) const {
+  config::DatabaseUrl server = target;
   server.schemas = schemas_for(server, desired);
   auto scratch = PostgresqlDatabase::create_scratch(server.scratch_conninfo.empty() ? server.conninfo : server.scratch_conninfo,
                                                     server.schemas);
@@ -134,46 +86,55 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& desired, Diagnos
   const std::size_t errors_before = diagnostics.error_count();
   diff::DiffResult creation = diff::diff_schemas({}, desired, *this);
   plan::Plan plan = plan::order_changes(std::move(creation.changes), {}, desired);
-  std::vector<std::pair<Statement, std::pair<SourceLocation, std::string>>> foreign_keys;
-  for (const diff::Change& change : plan.changes) {
-    plan::Plan one;
-    one.changes = {change};
-    one.desired.tables = desired.tables;
-    SourceLocation where;
-    std::string what;
-    if (auto* x = std::get_if<diff::CreateTable>(&change)) where = x->table.where, what = "table " + quoted(x->table.name);
-    if (auto* x = std::get_if<diff::CreateIndex>(&change)) where = x->index.where, what = "index " + quoted(x->index.name);
-    if (auto* x = std::get_if<diff::CreateEnum>(&change)) where = x->type.where, what = "enum " + quoted(x->type.name);
-    if (auto* x = std::get_if<diff::CreateExtension>(&change)) what = "extension " + quoted(x->name);
-    if (auto* x = std::get_if<diff::CreateDomain>(&change)) where = x->domain.where, what = "domain " + quoted(x->domain.name);
-    if (auto* x = std::get_if<diff::CreateSequence>(&change)) where = x->sequence.where, what = "sequence " + quoted(x->sequence.name);
+  // Each change is created alone so that an engine error names its object.
+  // Tables are created without their foreign keys, which are added once every
+  // table exists (as a plan does), through the same renderer.
+  auto run = [&](const plan::Plan& one, const SourceLocation& where, const std::string& what) {
     for (const Statement& s : render_plan(one)) {
-      if (s.sql.find(" ADD CONSTRAINT ") != std::string::npos || s.sql.find(" ADD FOREIGN KEY ") != std::string::npos) {
-        foreign_keys.push_back({s, {where, what}});
-        continue;
-      }
       try {
         c.exec(s.sql);
       } catch (const std::exception& e) {
         std::string reason = e.what();
         while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
         diagnostics.error(where, what + ": PostgreSQL rejects its definition: " + reason);
-        break;
+        return;
       }
     }
+  };
+  std::vector<const model::Table*> with_foreign_keys;
+  for (const diff::Change& change : plan.changes) {
+    plan::Plan one;
+    SourceLocation where;
+    std::string what;
+    if (auto* x = std::get_if<diff::CreateTable>(&change)) {
+      where = x->table.where, what = "table " + quoted(x->table.name);
+      diff::CreateTable bare = *x;
+      bare.table.foreign_keys.clear();
+      one.changes = {bare};
+      if (!x->table.foreign_keys.empty()) with_foreign_keys.push_back(&x->table);
+    } else {
+      one.changes = {change};
+    }
+    if (auto* x = std::get_if<diff::CreateIndex>(&change)) {
+      where = x->index.where, what = "index " + quoted(x->index.name);
+      if (const model::Table* t = desired.find_table(x->table)) one.desired.tables = {*t};  // for its schema
+    }
+    if (auto* x = std::get_if<diff::CreateEnum>(&change)) where = x->type.where, what = "enum " + quoted(x->type.name);
+    if (auto* x = std::get_if<diff::CreateExtension>(&change)) what = "extension " + quoted(x->name);
+    if (auto* x = std::get_if<diff::CreateDomain>(&change)) where = x->domain.where, what = "domain " + quoted(x->domain.name);
+    if (auto* x = std::get_if<diff::CreateSequence>(&change)) where = x->sequence.where, what = "sequence " + quoted(x->sequence.name);
+    run(one, where, what);
   }
-  for (const auto& [s, origin] : foreign_keys) {
-    try {
-      c.exec(s.sql);
-    } catch (const std::exception& e) {
-      std::string reason = e.what();
-      while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
-      diagnostics.error(origin.first, origin.second + ": PostgreSQL rejects a foreign key: " + reason);
+  for (const model::Table* t : with_foreign_keys) {
+    for (const model::ForeignKey& fk : t->foreign_keys) {
+      plan::Plan one;
+      one.changes = {diff::ModifyTable{*t, *t, {diff::AddForeignKey{fk}}}};
+      run(one, fk.where.known() ? fk.where : t->where, "a foreign key of table " + quoted(t->name));
     }
   }
   if (diagnostics.error_count() > errors_before) return {};
   model::Schema normalized = scratch->introspect();
-  carry_document_details(desired, normalized);
+  carry_document_details(desired, normalized, *this);
   // Extensions in the document are the managed ones; others the scratch database got by default do not count.
   normalized.extensions = desired.extensions;
   std::sort(normalized.extensions.begin(), normalized.extensions.end());

@@ -12,7 +12,8 @@ class PostgresqlDialect final : public Dialect {
   std::string name() const override { return "postgresql"; }
   std::unique_ptr<Database> open(const config::DatabaseUrl& url, OpenMode mode) const override;
   void validate(const model::Schema& desired, Diagnostics& diagnostics) const override;
-  model::Schema normalize(const model::Schema& desired, Diagnostics& diagnostics) const override;
+  model::Schema normalize(const model::Schema& desired, const config::DatabaseUrl& target,
+                          Diagnostics& diagnostics) const override;
   std::vector<Statement> render(const plan::Plan& plan) const override;
   std::vector<plan::Hazard> engine_hazards(const plan::Plan& plan) const override;
   std::unique_ptr<Database> open_scratch(const config::DatabaseUrl& target) const override;
@@ -28,12 +29,6 @@ class PostgresqlDialect final : public Dialect {
   std::string rename_column_in_sql(const std::string& sql, const std::string& from, const std::string& to) const override;
   bool stores_comments() const override { return true; }
 
-  // Where the scratch database for normalization lives: the target server
-  // unless a dev URL says otherwise. Set by the commands before normalize.
-  void set_scratch_server(const config::DatabaseUrl& url) const { scratch_server_ = url; }
-
- private:
-  mutable config::DatabaseUrl scratch_server_;
 };
 
 }  // namespace strata::dialect::postgresql

@@ -9,6 +9,7 @@
 #include "dialect/sqlite/introspector.hpp"
 #include "dialect/sqlite/lexer.hpp"
 #include "dialect/sqlite/renderer.hpp"
+#include "strata/dialect/document_details.hpp"
 #include "strata/model/types.hpp"
 
 namespace strata::dialect::sqlite {
@@ -19,50 +20,6 @@ using model::iequals;
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
-// Copies what only the document knows (hints, locations, generated index
-// names) onto the schema read back from the engine.
-void carry_document_details(const model::Schema& document, model::Schema& normalized) {
-  for (model::Table& t : normalized.tables) {
-    const model::Table* source = document.find_table(t.name);
-    if (!source) continue;
-    t.where = source->where;
-    t.renamed_from = source->renamed_from;
-    t.comment = source->comment;
-    for (model::Column& c : t.columns) {
-      const model::Column* sc = source->find_column(c.name);
-      if (!sc) continue;
-      c.where = sc->where;
-      c.type_where = sc->type_where;
-      c.renamed_from = sc->renamed_from;
-      c.comment = sc->comment;
-      if (c.default_value && sc->default_value) c.default_value->where = sc->default_value->where;
-    }
-    for (model::Index& i : t.indexes) {
-      for (const model::Index& si : source->indexes) {
-        if (!iequals(si.name, i.name)) continue;
-        i.name_generated = si.name_generated;
-        i.renamed_from = si.renamed_from;
-        i.where = si.where;
-      }
-    }
-    auto carry_constraints = [](auto& normalized_list, const auto& document_list) {
-      for (auto& n : normalized_list)
-        for (const auto& d : document_list)
-          if (n.name && d.name && iequals(*n.name, *d.name)) {
-            n.renamed_from = d.renamed_from;
-            n.where = d.where;
-          }
-    };
-    carry_constraints(t.uniques, source->uniques);
-    carry_constraints(t.foreign_keys, source->foreign_keys);
-    carry_constraints(t.checks, source->checks);
-  }
-  for (model::View& v : normalized.views)
-    if (const model::View* sv = document.find_view(v.name)) v.where = sv->where;
-  for (model::Trigger& t : normalized.triggers)
-    for (const model::Trigger& st : document.triggers)
-      if (iequals(st.name, t.name)) t.where = st.where;
-}
 
 }  // namespace
 
@@ -95,7 +52,7 @@ void SqliteDialect::validate(const model::Schema& desired, Diagnostics& diagnost
                                      " is not available on SQLite; remove \"schema\"");
     for (const model::Index& i : t.indexes) {
       if (!i.method.empty() || !i.include.empty() || i.nulls_not_distinct)
-        diagnostics.error(i.where, "index " + quoted(i.name) + ": \"method\" and \"include\" are PostgreSQL features; SQLite has neither");
+        diagnostics.error(i.where, "index " + quoted(i.name) + ": \"method\", \"include\" and \"nulls_not_distinct\" are PostgreSQL features");
       for (const model::IndexKey& k : i.keys)
         if (k.opclass || k.nulls_first)
           diagnostics.error(i.where, "index " + quoted(i.name) + ": \"opclass\" and \"nulls\" are PostgreSQL features");
@@ -139,7 +96,8 @@ void SqliteDialect::validate(const model::Schema& desired, Diagnostics& diagnost
   }
 }
 
-model::Schema SqliteDialect::normalize(const model::Schema& desired, Diagnostics& diagnostics) const {
+model::Schema SqliteDialect::normalize(const model::Schema& desired, const config::DatabaseUrl&,
+                                       Diagnostics& diagnostics) const {
   Connection scratch(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY);
   const std::size_t errors_before = diagnostics.error_count();
   // Expressions are checked one by one first, so an error points at its line.
@@ -181,7 +139,7 @@ model::Schema SqliteDialect::normalize(const model::Schema& desired, Diagnostics
   if (diagnostics.error_count() > errors_before) return {};
 
   model::Schema normalized = sqlite::introspect(scratch);
-  carry_document_details(desired, normalized);
+  carry_document_details(desired, normalized, *this);
   for (const model::Trigger& t : desired.triggers) {
     for (const model::Trigger& n : normalized.triggers) {
       if (iequals(n.name, t.name) && !iequals(n.table, t.table)) {
