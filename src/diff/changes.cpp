@@ -76,7 +76,6 @@ std::string describe(const Change& change) {
           [](const CreateTrigger& c) { return "create trigger " + c.trigger.name; },
           [](const DropTrigger& c) { return "drop trigger " + c.trigger.name; },
           [](const CreateExtension& c) { return "create extension " + c.name; },
-          [](const DropExtension& c) { return "drop extension " + c.name; },
           [](const CreateEnum& c) { return "create enum type " + c.type.name; },
           [](const DropEnum& c) { return "drop enum type " + c.type.name; },
           [](const AddEnumValue& c) { return "add value '" + c.value + "' to enum type " + c.type.name; },

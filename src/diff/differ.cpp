@@ -23,7 +23,6 @@ class Differ {
     compare_enums(current, desired);
     compare_domains(current, desired);
     compare_sequences(current, desired);
-    std::set<const Table*> matched_desired;
     std::vector<bool> current_matched(current.tables.size(), false);
 
     // Tables: by name, then by renamed_from hint.
@@ -77,13 +76,12 @@ class Differ {
     return before;
   }
 
+  // An installed extension the document does not list is left alone: dropping one
+  // removes every object that depends on it, which no schema file should do by omission.
   void compare_extensions(const model::Schema& current, const model::Schema& desired) {
     for (const std::string& e : desired.extensions)
       if (std::find(current.extensions.begin(), current.extensions.end(), e) == current.extensions.end())
         result_.changes.push_back(CreateExtension{e});
-    // An installed extension the document does not list is left alone: dropping one
-    // removes every object that depends on it, which no schema file should do by omission.
-    (void)current;
   }
 
   void compare_enums(const model::Schema& current, const model::Schema& desired) {

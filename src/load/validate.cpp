@@ -102,13 +102,7 @@ void check_default(const model::Table& table, const model::Column& column, Diagn
 
 void check_table(const model::Schema& schema, const model::Table& table, std::map<std::string, const model::Index*>& index_names,
                  Diagnostics& diagnostics) {
-  if (!schema.enums.empty()) {
-    // Labels of an enum must be distinct; an enum used as a default must hold the label.
-  }
   const std::string tq = quoted(table.name);
-  if (table.columns.empty() && table.where.known() && !table.name.empty()) {
-    // Reported by the builder already when "columns" was missing.
-  }
   std::map<std::string, const model::Column*> seen;
   for (const model::Column& column : table.columns) {
     if (column.name.empty()) continue;

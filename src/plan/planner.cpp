@@ -24,7 +24,6 @@ enum Phase {
   kCreateViews,
   kCreateTriggers,
   kDropEnums,
-  kDropExtensions,
 };
 
 Phase phase_of(const diff::Change& change) {
@@ -39,7 +38,6 @@ Phase phase_of(const diff::Change& change) {
           return kCreateEnums;
         else if constexpr (std::is_same_v<T, diff::DropDomain> || std::is_same_v<T, diff::DropSequence>) return kDropEnums;
         else if constexpr (std::is_same_v<T, diff::DropEnum>) return kDropEnums;
-        else if constexpr (std::is_same_v<T, diff::DropExtension>) return kDropExtensions;
         else if constexpr (std::is_same_v<T, diff::DropTrigger>) return kDropTriggers;
         else if constexpr (std::is_same_v<T, diff::DropView>) return kDropViews;
         else if constexpr (std::is_same_v<T, diff::DropIndex> || std::is_same_v<T, diff::RenameIndex>) return kDropIndexes;

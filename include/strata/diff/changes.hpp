@@ -57,7 +57,6 @@ struct DropView { model::View view; };
 struct CreateTrigger { model::Trigger trigger; };
 struct DropTrigger { model::Trigger trigger; };
 struct CreateExtension { std::string name; };
-struct DropExtension { std::string name; };
 struct CreateEnum { model::EnumType type; };
 struct DropEnum { model::EnumType type; };
 // Labels removed or reordered: a new type replaces the old one, every column cast to it.
@@ -72,7 +71,7 @@ struct AlterSequence { model::Sequence from; model::Sequence to; };
 struct AddEnumValue { model::EnumType type; std::string value; std::string before; };
 
 using Change = std::variant<CreateTable, DropTable, RenameTable, ModifyTable, CreateIndex, DropIndex, CreateView,
-                            DropView, CreateTrigger, DropTrigger, CreateExtension, DropExtension, CreateEnum, DropEnum,
+                            DropView, CreateTrigger, DropTrigger, CreateExtension, CreateEnum, DropEnum,
                             AddEnumValue, ReplaceEnum, RenameEnumValue, RenameIndex, CreateDomain, DropDomain, AlterDomain, CreateSequence, DropSequence,
                             AlterSequence>;
 

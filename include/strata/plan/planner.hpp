@@ -37,14 +37,6 @@ Plan order_changes(std::vector<diff::Change> changes, model::Schema current, mod
 // (ignoring self-references; members of a cycle keep their relative order).
 std::vector<std::string> tables_in_dependency_order(const std::vector<model::Table>& tables);
 
-}  // namespace strata::plan
-
-namespace strata::plan {
-
-// One warning per change that can lose data (a dropped table or column, a
-// changed column type), each pointing at the desired element where known.
-Diagnostics data_loss_warnings(const Plan& plan);
-
 // What the reverse of a plan cannot give back: a dropped table comes back
 // empty, a dropped column comes back without its values (and a NOT NULL one
 // without a default cannot come back while the table has rows).

@@ -27,17 +27,7 @@ const std::set<std::string>& reserved() {
   return words;
 }
 
-std::string join_names(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + quote_identifier(n);
-  return out;
-}
 
-std::string action_sql(model::ReferentialAction a) {
-  std::string s = model::to_string(a);
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return s;
-}
 
 }  // namespace
 
@@ -47,12 +37,13 @@ std::string quote_identifier(const std::string& name) {
     simple = simple && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
                         c == '_' || c == '$');
   if (simple && !reserved().count(name)) return name;
-  std::string out = "\"";
-  for (char c : name) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  return out + "\"";
+  return sql_quoted_identifier(name);
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + quote_identifier(n);
+  return out;
 }
 
 std::string quote_string(const std::string& value) { return sql_string_literal(value); }
@@ -149,8 +140,8 @@ std::string foreign_key_clause(const model::ForeignKey& fk, const std::string& f
   s += "FOREIGN KEY (" + join_names(fk.columns) + ") REFERENCES " + qualified_reference(fk.ref_table, from_schema);
   if (!fk.ref_columns.empty()) s += " (" + join_names(fk.ref_columns) + ")";
   if (fk.match_full) s += " MATCH FULL";
-  if (fk.on_delete != model::ReferentialAction::NoAction) s += " ON DELETE " + action_sql(fk.on_delete);
-  if (fk.on_update != model::ReferentialAction::NoAction) s += " ON UPDATE " + action_sql(fk.on_update);
+  if (fk.on_delete != model::ReferentialAction::NoAction) s += " ON DELETE " + sql_referential_action(fk.on_delete);
+  if (fk.on_update != model::ReferentialAction::NoAction) s += " ON UPDATE " + sql_referential_action(fk.on_update);
   if (fk.deferrable) s += fk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
   if (fk.not_valid) s += " NOT VALID";
   return s;

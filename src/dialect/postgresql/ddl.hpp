@@ -12,6 +12,8 @@ namespace strata::dialect::postgresql {
 // (lowercase, not reserved), else "double-quoted".
 std::string quote_identifier(const std::string& name);
 std::string quote_string(const std::string& value);
+// a, "B c", d: names quoted as needed, comma-separated.
+std::string join_names(const std::vector<std::string>& names);
 // schema.name, or name for the default schema.
 std::string qualified(const std::string& schema, const std::string& name);
 std::string table_name(const model::Table& table);

@@ -154,9 +154,6 @@ class Renderer {
   void render(const diff::CreateExtension& c) {
     out_.push_back(stmt("CREATE EXTENSION IF NOT EXISTS " + quote_identifier(c.name), "create extension " + c.name));
   }
-  void render(const diff::DropExtension& c) {
-    out_.push_back(stmt("DROP EXTENSION " + quote_identifier(c.name), "drop extension " + c.name, true));
-  }
   void render(const diff::CreateEnum& c) { out_.push_back(stmt(create_enum(c.type), "create enum type " + c.type.name)); }
   void render(const diff::DropEnum& c) {
     out_.push_back(stmt("DROP TYPE " + qualified(c.type.schema, c.type.name), "drop enum type " + c.type.name, true));
@@ -367,12 +364,12 @@ class Renderer {
       } else if (auto* pk = std::get_if<diff::ChangePrimaryKey>(&change); pk && pk->to) {
         std::string s = table + " ADD ";
         if (pk->to->name) s += "CONSTRAINT " + quote_identifier(*pk->to->name) + " ";
-        out_.push_back(stmt(s + "PRIMARY KEY (" + names(pk->to->columns) + ")", what));
+        out_.push_back(stmt(s + "PRIMARY KEY (" + join_names(pk->to->columns) + ")", what));
       } else if (auto* uq = std::get_if<diff::AddUnique>(&change)) {
         std::string s = table + " ADD ";
         if (uq->unique.name) s += "CONSTRAINT " + quote_identifier(*uq->unique.name) + " ";
         s += uq->unique.nulls_not_distinct ? "UNIQUE NULLS NOT DISTINCT (" : "UNIQUE (";
-        out_.push_back(stmt(s + names(uq->unique.columns) + ")", what));
+        out_.push_back(stmt(s + join_names(uq->unique.columns) + ")", what));
       } else if (auto* ck = std::get_if<diff::AddCheck>(&change)) {
         if (online_ && !ck->check.not_valid) {
           // Added without scanning the table, then validated with a lighter lock.
@@ -513,11 +510,6 @@ class Renderer {
                           what + ": comment"));
   }
 
-  static std::string names(const std::vector<std::string>& list) {
-    std::string out;
-    for (const std::string& n : list) out += (out.empty() ? "" : ", ") + quote_identifier(n);
-    return out;
-  }
 
   const plan::Plan& plan_;
   bool online_;

@@ -37,20 +37,11 @@ std::string join_names(const std::vector<std::string>& names) {
   return out;
 }
 
-std::string action_sql(model::ReferentialAction a) {
-  std::string s = model::to_string(a);
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return s;
-}
 
-std::string upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return s;
-}
 
 // Whether an expression can stand after DEFAULT without parentheses.
 bool bare_default_expression(const std::string& e) {
-  const std::string u = upper(e);
+  const std::string u = ascii_upper(e);
   return u == "CURRENT_TIMESTAMP" || u == "CURRENT_DATE" || u == "CURRENT_TIME";
 }
 
@@ -69,12 +60,7 @@ std::string quote_identifier(const std::string& name) {
   bool simple = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_');
   for (char c : name) simple = simple && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
   if (simple && !keywords().count(model::to_lower(name))) return name;
-  std::string out = "\"";
-  for (char c : name) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  return out + "\"";
+  return sql_quoted_identifier(name);
 }
 
 std::string quote_string(const std::string& value) { return sql_string_literal(value); }
@@ -183,8 +169,8 @@ std::string create_table(const model::Table& table, const std::string& name) {
     if (fk.name) s += "CONSTRAINT " + quote_identifier(*fk.name) + " ";
     s += "FOREIGN KEY (" + join_names(fk.columns) + ") REFERENCES " + quote_identifier(fk.ref_table);
     if (!fk.ref_columns.empty()) s += " (" + join_names(fk.ref_columns) + ")";
-    if (fk.on_delete != model::ReferentialAction::NoAction) s += " ON DELETE " + action_sql(fk.on_delete);
-    if (fk.on_update != model::ReferentialAction::NoAction) s += " ON UPDATE " + action_sql(fk.on_update);
+    if (fk.on_delete != model::ReferentialAction::NoAction) s += " ON DELETE " + sql_referential_action(fk.on_delete);
+    if (fk.on_update != model::ReferentialAction::NoAction) s += " ON UPDATE " + sql_referential_action(fk.on_update);
     if (fk.deferrable) s += fk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE INITIALLY IMMEDIATE";
     parts.push_back(s);
   }

@@ -290,7 +290,6 @@ class Renderer {
   void render(const diff::DropTrigger&) {}    // in drop_triggers
   // SQLite has neither; validation refuses documents that declare them.
   void render(const diff::CreateExtension&) {}
-  void render(const diff::DropExtension&) {}
   void render(const diff::CreateEnum&) {}
   void render(const diff::DropEnum&) {}
   void render(const diff::AddEnumValue&) {}
