@@ -2,7 +2,7 @@
 // edited files, and drift between the live schema and the migrations.
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
+#include <set>
 #include <filesystem>
 #include <iostream>
 
@@ -27,10 +27,11 @@ int run_status(const GlobalOptions& global, const std::string& format) {
   const bool can_replay = state.missing.empty();
   if (can_replay) {
     // Exactly the applied migrations, in version order: pending files, even older ones, are not expected yet.
+    std::set<std::string> applied_versions;
+    for (const auto& v : state.applied) applied_versions.insert(v.version);
     std::vector<const migrate::Migration*> applied;
     for (const migrate::Migration& m : directory.migrations)
-      if (std::any_of(state.applied.begin(), state.applied.end(), [&](const auto& v) { return v.version == m.version; }))
-        applied.push_back(&m);
+      if (applied_versions.count(m.version)) applied.push_back(&m);
     const model::Schema expected = migrate::replay(*target.dialect, target.url, applied);
     Reconciliation r = reconcile(*target.dialect, expected, database->introspect());
     for (const diff::Change& c : r.plan.changes) drift.push_back(diff::describe(c));

@@ -101,6 +101,7 @@ int apply_migrations(dialect::Database& database, const Directory& directory, co
   if (options.to && !std::any_of(directory.migrations.begin(), directory.migrations.end(),
                                  [&](const Migration& m) { return m.version == *options.to; }))
     throw Error(ExitCode::InvalidInput, "--to " + *options.to + ": no migration has that version");
+  plan::check_codes(options.allowances.hazards);
   MigrationState state = compare_history(directory, database.applied_versions());
   require_integrity(directory, state, options.allowances);
 
@@ -117,7 +118,6 @@ int apply_migrations(dialect::Database& database, const Directory& directory, co
   }
   // A hazard a file records must be allowed by the file itself (written by revision
   // when the user allowed it) or on the command line.
-  plan::check_codes(options.allowances.hazards);
   std::vector<std::string> refused;
   for (const Migration* m : todo) {
     for (const auto& [code, object] : m->hazards) {

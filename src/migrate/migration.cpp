@@ -72,12 +72,15 @@ Migration parse_migration(const std::string& path, const std::string& content, D
         section = Section::Down;
       } else if (directive == "no-transaction") {
         m.transactional = false;
-      } else if (directive.rfind("hazard ", 0) == 0) {
-        const std::string rest = trim(directive.substr(7));
+      } else if (directive == "hazard" || directive.rfind("hazard ", 0) == 0) {
+        const std::string rest = trim(directive.substr(6));
         const std::size_t space = rest.find(' ');
-        m.hazards.emplace_back(rest.substr(0, space), space == std::string::npos ? "" : trim(rest.substr(space + 1)));
-      } else if (directive.rfind("allow ", 0) == 0) {
-        m.allowed.push_back(trim(directive.substr(6)));
+        if (rest.empty()) diagnostics.error(where, "\"-- strata:hazard\" needs a code, e.g. -- strata:hazard data_loss.drop_column t.a");
+        else m.hazards.emplace_back(rest.substr(0, space), space == std::string::npos ? "" : trim(rest.substr(space + 1)));
+      } else if (directive == "allow" || directive.rfind("allow ", 0) == 0) {
+        const std::string code = trim(directive.substr(5));
+        if (code.empty()) diagnostics.error(where, "\"-- strata:allow\" needs a hazard code, e.g. -- strata:allow data_loss.drop_column");
+        else m.allowed.push_back(code);
       } else {
         diagnostics.error(where, "unknown directive \"-- strata:" + directive + "\"" + text::did_you_mean(directive, kDirectives) +
                                      "; known directives: -- strata:up, -- strata:down, -- strata:no-transaction, "

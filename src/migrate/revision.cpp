@@ -42,6 +42,7 @@ RevisionResult create_revision(const dialect::Dialect& dialect, const config::Da
                                const std::string& schema_path, const std::string& migrations_dir,
                                const RevisionOptions& options) {
   RevisionResult result;
+  plan::check_codes(options.allowed_hazards);  // a misspelt code is an error even when nothing needs it
   std::error_code ec;
   fs::create_directories(migrations_dir, ec);
   if (ec) throw Error(ExitCode::InvalidInput, "cannot create \"" + migrations_dir + "\": " + ec.message());

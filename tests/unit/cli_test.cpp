@@ -119,6 +119,12 @@ TEST_CASE("bad URLs, missing files and unreadable databases have their exit code
 
   auto usage = run_strata("plan --no-such-flag", dir.path());
   CHECK(usage.exit_code == 2);
+  auto bad_format = run_strata("plan --format xml", dir.path());
+  CHECK(bad_format.exit_code == 2);
+  CHECK(bad_format.err.find("xml") != std::string::npos);
+  auto bad_hazard = run_strata("revision -m x --allow-hazard data_loss.drop_colum --url sqlite:///app.db", dir.path());
+  CHECK(bad_hazard.exit_code == 2);
+  CHECK(bad_hazard.err.find("--allow-hazard data_loss.drop_colum: no hazard has that code") != std::string::npos);
   auto no_verb = run_strata("", dir.path());
   CHECK(no_verb.exit_code == 2);
 

@@ -96,6 +96,14 @@ TEST_CASE("a malformed strata.toml names the file, line and setting", "[config][
     CHECK(message.find("strata.toml:2:1: error: unknown setting \"database.urll\" (did you mean \"url\"?)") !=
           std::string::npos);
   }
+  dir.write("strata.toml", "[database]\nonline = \"yes\"\nschemas = [\"public\", 3]\n");
+  try {
+    config::resolve_settings(flags, env_of({}));
+    FAIL("accepted");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("strata.toml:2:10: error: \"database.online\" must be true or false") != std::string::npos);
+    CHECK(std::string(e.what()).find("\"database.schemas\" lists schema names, as strings") != std::string::npos);
+  }
   dir.write("strata.toml", "[database\nurl = 1\n");
   CHECK_THROWS_WITH(config::resolve_settings(flags, env_of({})), Catch::Contains("strata.toml:1:") && Catch::Contains("invalid TOML"));
 }

@@ -188,6 +188,17 @@ TEST_CASE("bad documents: each problem reported with position and what to do", "
        "schema.yaml:4:1: error: invalid YAML"},
       {"wrong kind", "tables:\n  - name: t\n    columns: { name: a }\n", "\"columns\" in table \"t\" must be a list, not a map"},
       {"top-level key", "tabels: []\n", "unknown key \"tabels\" in the schema document (did you mean \"tables\"?)"},
+      {"bad identity", "tables:\n  - name: t\n    columns:\n      - { name: id, type: integer, identity: sometimes }\n",
+       "\"identity\" of column \"id\" must be \"always\" or \"by default\""},
+      {"identity option", "tables:\n  - name: t\n    columns:\n      - { name: id, type: integer, identity: { start: one } }\n",
+       "\"start\" of the identity of column \"id\" must be a whole number"},
+      {"sequence option", "sequences:\n  - { name: s, increment: 1.5 }\n", "\"increment\" of sequence \"s\" must be a whole number"},
+      {"enum label without value", "enums:\n  - { name: mood, values: [{ renamed_from: ok }] }\n", "a label of enum \"mood\" is missing \"value\""},
+      {"bad match", "tables:\n  - name: p\n    columns: [{ name: id, type: integer, primary_key: true }]\n  - name: c\n"
+                    "    columns: [{ name: x, type: integer, references: { table: p, match: partial } }]\n",
+       "\"match\" must be \"full\" or \"simple\""},
+      {"bad nulls", "tables:\n  - name: t\n    columns: [{ name: a, type: text }]\n    indexes: [{ columns: [{ column: a, nulls: middle }] }]\n",
+       "\"nulls\" of an index key must be \"first\" or \"last\""},
   };
   for (const BadDocument& c : cases) {
     INFO(c.what);

@@ -68,6 +68,8 @@ TEST_CASE("bad migration files are reported with file and line", "[migrate][erro
        "1_a.sql:2:1: error: unknown directive \"-- strata:notransaction\" (did you mean \"no-transaction\"?)"},
       {"1_a.sql", "-- strata:up\n-- strata:up\n-- strata:down\n", "1_a.sql:2:1: error: second \"-- strata:up\" section"},
       {"add_team.sql", "-- strata:up\n-- strata:down\n", "does not have the form <version>_<name>.sql"},
+      {"1_a.sql", "-- strata:hazard\n-- strata:up\n-- strata:down\n", "1_a.sql:1:1: error: \"-- strata:hazard\" needs a code"},
+      {"1_a.sql", "-- strata:allow\n-- strata:up\n-- strata:down\n", "1_a.sql:1:1: error: \"-- strata:allow\" needs a hazard code"},
   };
   for (const Bad& c : cases) {
     Diagnostics d;
