@@ -447,23 +447,15 @@ def write(path, text):
         f.write(text)
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--tables", type=int, required=True, help="number of tables of the current schema")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", required=True, help="output folder")
-    args = ap.parse_args(argv)
-    if args.tables < 1:
-        ap.error("--tables must be at least 1")
-    desc = generate(args.tables, args.seed)
-    out = args.out
+def write_all(desc, out):
+    """Writes every output file of a description into the folder out; returns a summary."""
     write(os.path.join(out, "description.json"), json.dumps(desc, indent=None, separators=(",", ":")) + "\n")
     write(os.path.join(out, "current", "schema.yaml"), document(desc["current"]))
     write(os.path.join(out, "mutated", "schema.yaml"), document(desc["mutated"]))
     for dialect in ("sqlite", "postgresql"):
         write(os.path.join(out, "current.%s.sql" % dialect), ddl(desc["current"], dialect))
         write(os.path.join(out, "mutated.%s.sql" % dialect), ddl(desc["mutated"], dialect))
-    summary = {
+    return {
         "tables": len(desc["current"]),
         "mutated_tables": len(desc["mutated"]),
         "columns": sum(len(t["columns"]) for t in desc["current"]),
@@ -472,7 +464,17 @@ def main(argv=None):
         "checks": sum(len(t["checks"]) for t in desc["current"]),
         "changes": len(desc["changes"]),
     }
-    print(json.dumps(summary))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--tables", type=int, required=True, help="number of tables of the current schema")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", required=True, help="output folder")
+    args = ap.parse_args(argv)
+    if args.tables < 1:
+        ap.error("--tables must be at least 1")
+    print(json.dumps(write_all(generate(args.tables, args.seed), args.out)))
     return 0
 
 
