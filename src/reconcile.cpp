@@ -3,15 +3,22 @@
 #include <algorithm>
 
 #include "strata/diff/differ.hpp"
+#include "strata/timing.hpp"
 
 namespace strata {
 
 model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& dialect, const config::DatabaseUrl& target,
                               Diagnostics& warnings) {
   Diagnostics& diagnostics = loaded.diagnostics;
-  if (!diagnostics.has_errors()) dialect.validate(loaded.schema, diagnostics);
+  if (!diagnostics.has_errors()) {
+    PhaseTimer timer("validate (engine rules)");
+    dialect.validate(loaded.schema, diagnostics);
+  }
   model::Schema normalized;
-  if (!diagnostics.has_errors()) normalized = dialect.normalize(loaded.schema, target, diagnostics);
+  if (!diagnostics.has_errors()) {
+    PhaseTimer timer("normalize");
+    normalized = dialect.normalize(loaded.schema, target, diagnostics);
+  }
   if (diagnostics.has_errors()) throw InvalidDocument(std::move(diagnostics));
   warnings.append(diagnostics);
   return normalized;
@@ -19,7 +26,12 @@ model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& d
 
 model::Schema load_desired(const std::string& path, const dialect::Dialect& dialect, const config::DatabaseUrl& target,
                            Diagnostics& warnings) {
-  return prepare_desired(load::load_schema_path(path), dialect, target, warnings);
+  load::LoadResult loaded;
+  {
+    PhaseTimer timer("load");
+    loaded = load::load_schema_path(path);
+  }
+  return prepare_desired(std::move(loaded), dialect, target, warnings);
 }
 
 std::vector<plan::Hazard> all_hazards(const dialect::Dialect& dialect, const plan::Plan& plan) {
@@ -43,6 +55,7 @@ void manage_schemas_of(const model::Schema& document, config::DatabaseUrl& url) 
 Reconciliation reconcile(const dialect::Dialect& dialect, const model::Schema& current, const model::Schema& desired,
                          const diff::DiffOptions& options, const plan::RenderOptions& render) {
   Reconciliation result;
+  PhaseTimer timer("diff, order and render");
   diff::DiffResult diff = diff::diff_schemas(current, desired, dialect, options);
   if (diff.diagnostics.has_errors()) throw InvalidDocument(std::move(diff.diagnostics));
   result.warnings = std::move(diff.diagnostics);

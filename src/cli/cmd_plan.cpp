@@ -12,6 +12,7 @@
 #include "strata/dialect/row_checks.hpp"
 #include "strata/plan/hazards.hpp"
 #include "strata/reconcile.hpp"
+#include "strata/timing.hpp"
 
 namespace strata::cli {
 
@@ -47,7 +48,11 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
       throw Error(ExitCode::InvalidInput, "schema \"" + schema + "\" does not exist in database " + url.redacted() +
                                               " and the schema files put nothing in it; check [database] schemas or STRATA_SCHEMAS");
   }
-  const model::Schema current = database->introspect();
+  model::Schema current;
+  {
+    PhaseTimer timer("introspect");
+    current = database->introspect();
+  }
   plan::RenderOptions render;
   render.online = settings.online;
   render.lock_timeout = settings.lock_timeout;

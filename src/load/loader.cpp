@@ -1,4 +1,5 @@
 #include "strata/load/loader.hpp"
+#include "strata/timing.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -78,9 +79,11 @@ LoadResult load_schema_path(const std::string& path) {
                                                "\" does not exist; create it (strata init writes a starter) "
                                                "or point --schema at your schema file or directory");
   } else {
+    PhaseTimer timer("parse");
     parsed = load_file(p, result.schema, result.diagnostics);
   }
   // Semantic checks run even after shape errors, so that one run reports everything.
+  PhaseTimer timer("validate (document)");
   if (parsed) validate_schema(result.schema, result.diagnostics);
   return result;
 }

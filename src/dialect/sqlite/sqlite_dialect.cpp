@@ -1,6 +1,9 @@
 #include "dialect/sqlite/sqlite_dialect.hpp"
 
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
 #include <stdexcept>
 
 #include "dialect/sqlite/connection.hpp"
@@ -17,8 +20,96 @@ namespace strata::dialect::sqlite {
 namespace {
 
 using model::iequals;
+using model::to_lower;
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+// In-memory databases the desired schema is created in, to be read back as
+// SQLite stores it. SQLite re-reads its schema table and clears a cache of
+// every table on each CREATE, so N objects in one database cost O(N²): 16 s
+// for 10,000 tables. Tables are therefore spread over databases of at most
+// kTablesPerDatabase tables, each table with its indexes and triggers. Views
+// and triggers on views go to one more database that also holds every table
+// a view's SQL names, since a view's columns can only be read when its tables
+// exist; of that database only the views and their triggers are read back.
+class ScratchSet {
+ public:
+  static constexpr std::size_t kTablesPerDatabase = 200;
+
+  ScratchSet(std::unique_ptr<Connection> first, const model::Schema& desired) : desired_(desired) {
+    tables_.push_back(std::move(first));
+    for (const model::Table& t : desired.tables) desired_tables_[to_lower(t.name)] = &t;
+  }
+
+  Connection& connection_for(const diff::Change& change) {
+    if (auto* c = std::get_if<diff::CreateTable>(&change)) {
+      if (in_current_ >= kTablesPerDatabase) tables_.push_back(open()), in_current_ = 0;
+      ++in_current_;
+      home_[to_lower(c->table.name)] = tables_.back().get();
+      return *tables_.back();
+    }
+    if (auto* c = std::get_if<diff::CreateIndex>(&change)) return home_of(c->table);
+    if (auto* c = std::get_if<diff::CreateTrigger>(&change)) {
+      if (!desired_.find_view(c->trigger.table)) return home_of(c->trigger.table);
+    }
+    if (auto* c = std::get_if<diff::CreateView>(&change)) add_tables_named_by(c->view.sql);
+    return views();
+  }
+
+  // Everything created, read back in creation order.
+  model::Schema introspect() {
+    model::Schema all;
+    for (auto& connection : tables_) {
+      model::Schema part = sqlite::introspect(*connection);
+      for (model::Table& t : part.tables) all.tables.push_back(std::move(t));
+      for (model::Trigger& t : part.triggers) all.triggers.push_back(std::move(t));
+    }
+    if (views_) {
+      model::Schema part = sqlite::introspect(*views_);
+      for (model::View& v : part.views) all.views.push_back(std::move(v));
+      for (model::Trigger& t : part.triggers) all.triggers.push_back(std::move(t));  // all on views
+    }
+    return all;
+  }
+
+ private:
+  static std::unique_ptr<Connection> open() {
+    return std::make_unique<Connection>(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY);
+  }
+
+  Connection& home_of(const std::string& table) {
+    auto found = home_.find(to_lower(table));
+    return found != home_.end() ? *found->second : *tables_.back();
+  }
+
+  Connection& views() {
+    if (!views_) views_ = open();
+    return *views_;
+  }
+
+  // A table is created here without its indexes or triggers: a view needs only its columns.
+  void add_tables_named_by(const std::string& sql) {
+    for (const Token& token : tokenize(sql)) {
+      if (token.kind != Token::Kind::Word && token.kind != Token::Kind::QuotedIdentifier) continue;
+      auto found = desired_tables_.find(to_lower(token.identifier()));
+      if (found == desired_tables_.end() || !in_views_.insert(found->first).second) continue;
+      const model::Table* table = found->second;
+      plan::Plan one;
+      model::Table bare = *table;
+      bare.indexes.clear();
+      one.changes = {diff::CreateTable{bare}};
+      for (const Statement& s : render_plan(one)) views().exec(s.sql);
+    }
+  }
+
+  const model::Schema& desired_;
+  std::map<std::string, const model::Table*> desired_tables_;  // lowercased name -> table
+  std::vector<std::unique_ptr<Connection>> tables_;
+  std::size_t in_current_ = 0;
+  std::map<std::string, Connection*> home_;  // lowercased table name -> its database
+  std::unique_ptr<Connection> views_;
+  std::set<std::string> in_views_;  // lowercased names of the tables created in views_
+};
 
 
 }  // namespace
@@ -98,13 +189,13 @@ void SqliteDialect::validate(const model::Schema& desired, Diagnostics& diagnost
 
 model::Schema SqliteDialect::normalize(const model::Schema& desired, const config::DatabaseUrl&,
                                        Diagnostics& diagnostics) const {
-  Connection scratch(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY);
+  auto scratch = std::make_unique<Connection>(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY);
   const std::size_t errors_before = diagnostics.error_count();
   // Expressions are checked one by one first, so an error points at its line.
   for (const model::Table& t : desired.tables) {
     for (const model::Column& c : t.columns) {
       if (c.default_value && c.default_value->kind == model::Default::Kind::Expression) {
-        if (auto error = scratch.prepare_error("SELECT " + default_sql(*c.default_value))) {
+        if (auto error = scratch->prepare_error("SELECT " + default_sql(*c.default_value))) {
           diagnostics.error(c.default_value->where, "default of column " + quoted(t.name + "." + c.name) +
                                                         " is not a valid SQLite expression: " + *error);
         }
@@ -115,6 +206,7 @@ model::Schema SqliteDialect::normalize(const model::Schema& desired, const confi
 
   diff::DiffResult creation = diff::diff_schemas({}, desired, *this);
   plan::Plan plan = plan::order_changes(std::move(creation.changes), {}, desired);
+  ScratchSet scratches(std::move(scratch), desired);
   for (const diff::Change& change : plan.changes) {
     // Rendered one change at a time, so an engine error names its object. The
     // plan carries only what rendering that change looks up (a view's definition).
@@ -127,9 +219,10 @@ model::Schema SqliteDialect::normalize(const model::Schema& desired, const confi
     if (auto* c = std::get_if<diff::CreateIndex>(&change)) where = c->index.where, what = "index " + quoted(c->index.name);
     if (auto* c = std::get_if<diff::CreateView>(&change)) where = c->view.where, what = "view " + quoted(c->view.name);
     if (auto* c = std::get_if<diff::CreateTrigger>(&change)) where = c->trigger.where, what = "trigger " + quoted(c->trigger.name);
+    Connection& target = scratches.connection_for(change);
     for (const Statement& s : render_plan(one)) {
       try {
-        scratch.exec(s.sql);
+        target.exec(s.sql);
       } catch (const std::runtime_error& e) {
         diagnostics.error(where, what + ": SQLite rejects its definition: " + e.what());
         break;
@@ -138,7 +231,7 @@ model::Schema SqliteDialect::normalize(const model::Schema& desired, const confi
   }
   if (diagnostics.error_count() > errors_before) return {};
 
-  model::Schema normalized = sqlite::introspect(scratch);
+  model::Schema normalized = scratches.introspect();
   carry_document_details(desired, normalized, *this);
   for (const model::Trigger& t : desired.triggers) {
     for (const model::Trigger& n : normalized.triggers) {
