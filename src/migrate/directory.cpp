@@ -66,6 +66,26 @@ std::string render_sum(const std::vector<Migration>& migrations) {
   return out;
 }
 
+SumFile parse_sum(const std::string& content) {
+  SumFile sum;
+  std::istringstream in(content);
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty() || line[0] == '#') continue;
+    const std::size_t space = line.rfind(' ');
+    if (space == std::string::npos) {
+      sum.unreadable_lines.push_back(number);
+      continue;
+    }
+    const std::string key = line.substr(0, space), value = line.substr(space + 1);
+    if (key == "directory") sum.directory = value;
+    else sum.files[key] = value;
+  }
+  return sum;
+}
+
 std::vector<std::string> verify_sum(const Directory& directory) {
   std::vector<std::string> problems;
   const std::string sum_path = (fs::path(directory.path) / kSumFileName).string();
@@ -75,23 +95,11 @@ std::vector<std::string> verify_sum(const Directory& directory) {
       problems.push_back(sum_path + " is missing; run strata hash to create it");
     return problems;
   }
-  std::map<std::string, std::string> recorded;
-  std::string recorded_directory;
-  std::istringstream in(*content);
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.empty() || line[0] == '#') continue;
-    const std::size_t space = line.rfind(' ');
-    if (space == std::string::npos) {
-      problems.push_back(sum_path + ":" + std::to_string(number) + ": cannot read this line; run strata hash to rewrite the file");
-      continue;
-    }
-    const std::string key = line.substr(0, space), value = line.substr(space + 1);
-    if (key == "directory") recorded_directory = value;
-    else recorded[key] = value;
-  }
+  SumFile sum = parse_sum(*content);
+  for (int number : sum.unreadable_lines)
+    problems.push_back(sum_path + ":" + std::to_string(number) + ": cannot read this line; run strata hash to rewrite the file");
+  std::map<std::string, std::string>& recorded = sum.files;
+  const std::string& recorded_directory = sum.directory;
   for (const Migration& m : directory.migrations) {
     auto it = recorded.find(file_name(m));
     if (it == recorded.end()) {

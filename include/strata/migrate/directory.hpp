@@ -3,6 +3,7 @@
 // file or two branches that both add a migration are caught.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,17 @@ Directory load_directory(const std::string& path, Diagnostics& diagnostics);
 
 // The sum file's content for these migrations.
 std::string render_sum(const std::vector<Migration>& migrations);
+
+// A sum file's content as read: the checksum recorded for each file name, the
+// directory checksum, and the lines that could not be read. Comment lines
+// ("# ...") and empty lines are skipped.
+struct SumFile {
+  std::map<std::string, std::string> files;  // file name -> "sha256:<hex>"; a repeated name keeps its last line
+  std::string directory;                     // the "directory" line's checksum; "" when there is none
+  std::vector<int> unreadable_lines;         // 1-based numbers of lines without a space
+};
+
+SumFile parse_sum(const std::string& content);
 
 // What disagrees between the sum file and the files, one line each; empty
 // when they agree. A missing sum file with migrations present is a problem too.
