@@ -1,6 +1,8 @@
 #include "load/schema_builder.hpp"
 
 #include <algorithm>
+#include <climits>
+#include <stdexcept>
 
 #include "strata/model/types.hpp"
 #include "strata/text/similar.hpp"
@@ -125,7 +127,13 @@ std::optional<long long> read_whole_number(const MapReader& r, const char* key, 
     r.diagnostics().error(n->where, std::string("\"") + key + "\" of " + what + " must be a whole number");
     return std::nullopt;
   }
-  return std::stoll(n->text);
+  try {
+    return std::stoll(n->text);
+  } catch (const std::out_of_range&) {
+    r.diagnostics().error(n->where, std::string("\"") + key + "\" of " + what + " is out of range; it must fit in 64 bits (" +
+                                        std::to_string(LLONG_MIN) + " to " + std::to_string(LLONG_MAX) + ")");
+    return std::nullopt;
+  }
 }
 
 std::optional<model::ReferentialAction> read_action(const MapReader& r, const std::string& key) {

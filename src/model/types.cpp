@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include "strata/model/schema.hpp"
 #include "strata/text/similar.hpp"
@@ -80,7 +81,10 @@ std::optional<PortableType> parse_portable_type(const std::string& text) {
       std::string part = trim(inner.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
       if (part.empty() || !std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
         return std::nullopt;
-      result.args.push_back(std::stol(part));
+      long value = 0;
+      // Too many digits for a long: not a portable type, so the engine judges it as written.
+      if (std::from_chars(part.data(), part.data() + part.size(), value).ec != std::errc()) return std::nullopt;
+      result.args.push_back(value);
       if (comma == std::string::npos) break;
       pos = comma + 1;
     }
