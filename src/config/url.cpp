@@ -1,6 +1,9 @@
 #include "strata/config/url.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <utility>
+#include <vector>
 
 #include "strata/diagnostics.hpp"
 #include "strata/model/schema.hpp"
@@ -12,52 +15,93 @@ namespace {
 bool is_keyword_conninfo(const std::string& text) {
   return text.find("://") == std::string::npos && text.find('=') != std::string::npos;
 }
+
+std::string percent_decode(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// libpq reads "keyword = value" pairs: blanks around '=' are allowed, and a
+// value is single-quoted or runs to the next blank, a backslash escaping the
+// next character in both. The value of every keyword ending in "password"
+// (sslpassword too) becomes ***. The pairs are read in order, as libpq does,
+// so that "password=" inside another value is not mistaken for a keyword; a
+// word that is not a pair (the text of a message) is stepped over.
+std::string redact_keyword_passwords(const std::string& text) {
+  auto blank = [&text](std::size_t i) { return std::isspace(static_cast<unsigned char>(text[i])) != 0; };
+  const std::size_t n = text.size();
+  std::vector<std::pair<std::size_t, std::size_t>> values;  // [begin, end) of each password
+  std::size_t i = 0;
+  while (i < n) {
+    while (i < n && blank(i)) ++i;
+    const std::size_t name_begin = i;
+    while (i < n && text[i] != '=' && !blank(i)) ++i;
+    const std::size_t name_end = i;
+    std::size_t j = i;
+    while (j < n && blank(j)) ++j;
+    if (j == n || text[j] != '=') continue;
+    ++j;
+    while (j < n && blank(j)) ++j;
+    const std::size_t value_begin = j;
+    if (j < n && text[j] == '\'') {
+      for (++j; j < n && text[j] != '\''; ++j)
+        if (text[j] == '\\') ++j;
+      ++j;
+    } else {
+      for (; j < n && !blank(j); ++j)
+        if (text[j] == '\\') ++j;
+    }
+    i = std::min(j, n);
+    const std::string name = text.substr(name_begin, name_end - name_begin);
+    if (name.size() >= 8 && name.compare(name.size() - 8, 8, "password") == 0) values.emplace_back(value_begin, i);
+  }
+  std::string out = text;
+  for (auto it = values.rbegin(); it != values.rend(); ++it) out.replace(it->first, it->second - it->first, "***");
+  return out;
+}
+
 }  // namespace
 
 std::string redact_url(const std::string& url) {
   const std::size_t scheme_end = url.find("://");
-  if (scheme_end != std::string::npos && url.find("password=") != std::string::npos) {
-    // A password in the query string (?password=...) is redacted like a keyword one.
-    const std::size_t query = url.find('?');
-    if (query != std::string::npos) {
-      std::string head = redact_url(url.substr(0, query));
-      std::string tail = url.substr(query);
-      std::size_t pos = 0;
-      while ((pos = tail.find("password=", pos)) != std::string::npos) {
-        const std::size_t start = pos + 9;
-        const std::size_t end = tail.find('&', start);
-        tail.replace(start, (end == std::string::npos ? tail.size() : end) - start, "***");
-        pos = start + 3;
-      }
-      return head + tail;
-    }
-  }
-  if (scheme_end == std::string::npos) {
-    // Keyword strings: every password=value becomes password=***.
-    std::string out = url;
-    std::size_t pos = 0;
-    while ((pos = out.find("password=", pos)) != std::string::npos) {
-      const std::size_t start = pos + 9;
-      std::size_t end = start;
-      if (end < out.size() && out[end] == '\'') {
-        end = out.find('\'', end + 1);
-        end = end == std::string::npos ? out.size() : end + 1;
-      } else {
-        while (end < out.size() && !std::isspace(static_cast<unsigned char>(out[end]))) ++end;
-      }
-      out.replace(start, end - start, "***");
-      pos = start + 3;
-    }
-    return out;
-  }
+  if (scheme_end == std::string::npos) return redact_keyword_passwords(url);
+  // libpq takes everything before the first '/' that ends in '@' as user
+  // information, so a password may hold '?', '#' or ':'. The last '@' there
+  // marks its end, so that a password with a stray '@' is hidden whole.
   const std::size_t authority = scheme_end + 3;
-  std::size_t authority_end = url.find_first_of("/?#", authority);
-  if (authority_end == std::string::npos) authority_end = url.size();
-  const std::size_t at = url.rfind('@', authority_end);
-  if (at == std::string::npos || at < authority) return url;
-  const std::size_t colon = url.find(':', authority);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
+  const std::size_t path = std::min(url.find('/', authority), url.size());
+  const std::size_t at = path == authority ? std::string::npos : url.rfind('@', path - 1);
+  const bool has_user = at != std::string::npos && at >= authority;
+  // The query string starts after the user information, whatever the password holds.
+  const std::size_t query = std::min(url.find('?', has_user ? at : authority), url.size());
+  std::string head = url.substr(0, query), tail = url.substr(query);
+  // Parameters are separated by '&'; libpq percent-decodes their names.
+  for (std::size_t begin = 1; begin <= tail.size();) {
+    std::size_t end = std::min(tail.find('&', begin), tail.size());
+    const std::size_t eq = tail.find('=', begin);
+    if (eq < end) {
+      const std::string name = percent_decode(tail.substr(begin, eq - begin));
+      if (name.size() >= 8 && name.compare(name.size() - 8, 8, "password") == 0) {
+        tail.replace(eq + 1, end - eq - 1, "***");
+        end = eq + 4;
+      }
+    }
+    begin = end + 1;
+  }
+  if (has_user) {
+    const std::size_t colon = url.find(':', authority);
+    if (colon < at) head = head.substr(0, colon + 1) + "***" + head.substr(at);
+  }
+  return head + tail;
 }
 
 std::string DatabaseUrl::redacted() const { return redact_url(original); }
