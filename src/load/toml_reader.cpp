@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <sstream>
 #include <tuple>
 
@@ -76,9 +77,67 @@ Node convert(const toml::node& t, const std::string& file) {
   return node;
 }
 
+// toml++ 3.3 asks whether a non-ASCII character is whitespace wherever
+// whitespace may stand, and its table for that question has holes (U+00A1 to
+// U+0499 among them) that end in undefined behaviour. Outside strings and
+// comments such a character is invalid TOML anyway, and the one valid spot
+// toml++ also asks about is the start of a line continued by a backslash in a
+// multi-line basic string; both are reported here, before toml++ sees them.
+struct UnsafeCharacter {
+  std::size_t offset;
+  const char* message;
+};
+
+std::optional<UnsafeCharacter> find_unsafe_character(const std::string& s) {
+  const std::size_t n = s.size();
+  auto non_ascii = [&s](std::size_t i) { return static_cast<unsigned char>(s[i]) >= 0x80; };
+  auto blank = [&s](std::size_t i) { return s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'); };
+  std::size_t i = s.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;  // a byte order mark
+  while (i < n) {
+    const char c = s[i];
+    if (c == '#') {
+      i = std::min(s.find('\n', i), n);
+    } else if ((c == '"' || c == '\'') && s.compare(i, 3, std::string(3, c)) == 0) {
+      for (i += 3; i < n;) {
+        if (c == '"' && s[i] == '\\') {
+          std::size_t j = i + 1;
+          while (j < n && blank(j)) ++j;
+          if (j < n && non_ascii(j))
+            return UnsafeCharacter{j, "a non-ASCII character right after a backslash in a multi-line string is not "
+                                      "supported; write it as \\uXXXX or begin the line with an ASCII character"};
+          i = j == i + 1 ? j + 1 : j;
+        } else if (s.compare(i, 3, std::string(3, c)) == 0) {
+          while (i < n && s[i] == c) ++i;  // up to two more quotes belong to the string
+          break;
+        } else {
+          ++i;
+        }
+      }
+    } else if (c == '"' || c == '\'') {
+      for (++i; i < n && s[i] != c && s[i] != '\n'; ++i)
+        if (c == '"' && s[i] == '\\') ++i;
+      if (i < n && s[i] == c) ++i;
+    } else if (non_ascii(i)) {
+      return UnsafeCharacter{i, "unexpected non-ASCII character; outside quotes TOML allows them only in comments"};
+    } else {
+      ++i;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Node read_toml(const std::string& content, const std::string& file, Diagnostics& diagnostics) {
+  if (auto unsafe = find_unsafe_character(content)) {
+    const std::size_t line_start = content.rfind('\n', unsafe->offset) + 1;  // 0 when on the first line
+    const auto line = 1 + std::count(content.begin(), content.begin() + static_cast<long>(unsafe->offset), '\n');
+    const auto column = 1 + std::count_if(content.begin() + static_cast<long>(line_start),
+                                          content.begin() + static_cast<long>(unsafe->offset),
+                                          [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+    diagnostics.error({file, static_cast<int>(line), static_cast<int>(column)}, std::string("invalid TOML: ") + unsafe->message);
+    return Node{};
+  }
   try {
     toml::table root = toml::parse(content, file);
     return convert(root, file);
