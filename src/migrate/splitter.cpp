@@ -18,23 +18,6 @@ bool has_body(const std::vector<std::string>& words) {
   return false;
 }
 
-bool only_comments(const std::string& sql) {
-  std::size_t i = 0;
-  while (i < sql.size()) {
-    if (std::isspace(static_cast<unsigned char>(sql[i]))) {
-      ++i;
-    } else if (sql.compare(i, 2, "--") == 0) {
-      while (i < sql.size() && sql[i] != '\n') ++i;
-    } else if (sql.compare(i, 2, "/*") == 0) {
-      const std::size_t end = sql.find("*/", i + 2);
-      i = end == std::string::npos ? sql.size() : end + 2;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 std::vector<ScriptStatement> split_statements(const std::string& text, int first_line) {
@@ -48,8 +31,11 @@ std::vector<ScriptStatement> split_statements(const std::string& text, int first
   int body_depth = 0, case_depth = 0;
 
   auto finish = [&](std::size_t end) {
-    std::string sql = text.substr(start, end - start);
-    if (!only_comments(sql)) {
+    // Only what the scan itself read as comments is left out: a separate check
+    // would not nest block comments as the scan does, and would keep a lone
+    // nested comment with the line of the statement before it.
+    if (start_found) {
+      const std::string sql = text.substr(start, end - start);
       std::size_t b = sql.find_first_not_of(" \t\r\n");
       std::size_t e = sql.find_last_not_of(" \t\r\n");
       out.push_back({sql.substr(b, e - b + 1), start_line});
