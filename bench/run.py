@@ -313,6 +313,8 @@ class Bench:
         self.pg.recreate(db)
         self.pg.psql(db, "-f", os.path.join(self.gen_dir(n), "%s.postgresql.sql" % which))
         self.pg_ready.add((n, which))
+        if which == "mutated":
+            self.check_mutated_db("postgresql", n)
         return db
 
     def prepare(self, dialect, n, which="current"):
@@ -322,28 +324,62 @@ class Bench:
 
     # -- correctness
 
+    def plan_exit(self, url, schema, out):
+        """strata plan --exit-code; returns (exit code, plan text, stderr)."""
+        _, _, rc, err = measure(self.strata_cmd("plan", "--exit-code", "--url", url, "--schema", schema),
+                                stdout=out, cwd=self.scratch, env=self.env, check=False)
+        return rc, open(out).read(), err
+
     def check_plans(self, dialect, n):
-        """The current document plans empty; the mutated one does not."""
+        """The current document plans empty against the database its DDL built;
+        the mutated one does not; and once the plan has run, the mutated
+        document plans empty (on a copy of the database)."""
         d = self.gen_dir(n)
         url = self.url(dialect, n)
         out = os.path.join(d, "check-plan-%s.sql" % dialect)
-        _, _, rc, err = measure(self.strata_cmd("plan", "--exit-code", "--url", url, "--schema",
-                                                os.path.join(d, "current", "schema.yaml")),
-                                stdout=out, cwd=self.scratch, env=self.env, check=False)
-        text = open(out).read()
+        current = os.path.join(d, "current", "schema.yaml")
+        mutated = os.path.join(d, "mutated", "schema.yaml")
+        rc, text, err = self.plan_exit(url, current, out)
         if rc != 0 or text.strip():
             raise BenchError("strata plan of the current schema against the database built from the generated "
                              "%s DDL is not empty (exit %d, %d bytes, %s):\n%s\n%s"
                              % (dialect, rc, len(text), out, text[:2000], err[-2000:]))
-        _, _, rc, err = measure(self.strata_cmd("plan", "--exit-code", "--url", url, "--schema",
-                                                os.path.join(d, "mutated", "schema.yaml")),
-                                stdout=out, cwd=self.scratch, env=self.env, check=False)
-        text = open(out).read()
+        plan = os.path.join(d, "check-plan-mutated-%s.sql" % dialect)
+        rc, text, err = self.plan_exit(url, mutated, plan)
         if rc != 1 or not text.strip():
             raise BenchError("strata plan of the mutated schema is empty or failed (exit %d): %s" % (rc, err[-2000:]))
-        log("check: %s, %d tables: current schema plans empty, mutated plans %d statements"
-            % (dialect, n, len(re.findall(r"^-- ", text, re.M))))
-        return text
+        statements = len(re.findall(r"^-- ", text, re.M))
+        # Run the plan on a copy and plan again: nothing may be left to do.
+        if dialect == "sqlite":
+            copy = os.path.join(d, "converge.sqlite")
+            shutil.copyfile(self.sqlite_db(n, "current"), copy)
+            run(["sqlite3", "-bail", copy], stdin=open(plan))
+            copy_url = "sqlite:///" + copy
+        else:
+            copy = "bench_n%d_converge" % n
+            self.pg.psql("postgres", "-c", "DROP DATABASE IF EXISTS %s WITH (FORCE)" % copy,
+                         "-c", "CREATE DATABASE %s TEMPLATE %s" % (copy, self.pg_db(n, "current")))
+            self.pg.psql(copy, "-f", plan)
+            copy_url = self.pg.db_url(copy)
+        rc, text, err = self.plan_exit(copy_url, mutated, out)
+        if rc != 0 or text.strip():
+            raise BenchError("after running strata's plan (%s), strata plan of the mutated schema is still not empty "
+                             "(exit %d):\n%s\n%s" % (plan, rc, text[:2000], err[-2000:]))
+        if dialect == "sqlite":
+            os.remove(copy)
+        else:
+            self.pg.psql("postgres", "-c", "DROP DATABASE %s WITH (FORCE)" % copy)
+        log("check: %s, %d tables: the current schema plans empty; the mutated one plans %d statements, "
+            "and empty once they ran" % (dialect, n, statements))
+
+    def check_mutated_db(self, dialect, n):
+        """The database built from the mutated DDL (for migra and the floor) matches the mutated document."""
+        d = self.gen_dir(n)
+        rc, text, err = self.plan_exit(self.url(dialect, n, "mutated"), os.path.join(d, "mutated", "schema.yaml"),
+                                       os.path.join(d, "check-plan-mutated-db.sql"))
+        if rc != 0 or text.strip():
+            raise BenchError("strata plan of the mutated schema against the database built from the mutated DDL "
+                             "is not empty (exit %d):\n%s\n%s" % (rc, text[:2000], err[-2000:]))
 
     # -- scenarios
 
