@@ -24,8 +24,9 @@ Scenarios (all timed end to end, process start to exit, unless said otherwise):
             piped into the sqlite3 shell, and the same rebuild written by hand and run
             by the sqlite3 shell.
   floor     PostgreSQL: the catalog queries of strata's introspector (read from
-            src/dialect/postgresql/introspector.cpp) timed on the server alone with
-            EXPLAIN (ANALYZE, TIMING OFF): planning plus execution time.
+            src/dialect/postgresql/introspector.cpp) timed alone on a warm
+            connection, every row fetched (pg_floor.py); strata plan and inspect
+            are reported as multiples of it.
 
 Every figure is the median of --runs runs (default 5 up to 1,000 tables, 3 above);
 max RSS is the largest of the runs, from GNU time's %M (the process's
@@ -160,16 +161,17 @@ class Results:
                 return r
         return None
 
-    def compare(self, what, num_row, den_row, note):
-        """Records num / den; attaches the ratio to num_row for the table."""
+    def compare(self, what, num_row, den_row, note, attach=None):
+        """Records num / den; shows the ratio on num_row (or attach) in the table."""
         if not num_row or not den_row or not den_row["median_s"]:
             return
         ratio = num_row["median_s"] / den_row["median_s"]
         self.comparisons.append({"what": what, "ratio": ratio, "numerator": num_row["tool"],
                                  "denominator": den_row["tool"], "scenario": num_row["scenario"],
                                  "dialect": num_row["dialect"], "n": num_row["n"], "note": note})
-        num_row.setdefault("ratio", ratio)
-        num_row.setdefault("ratio_note", note)
+        row = attach or num_row
+        row.setdefault("ratio", ratio)
+        row.setdefault("ratio_note", note)
 
     def note(self, text):
         if text not in self.notes:
@@ -768,68 +770,57 @@ PRAGMA foreign_keys = ON;
 
     # -- PostgreSQL introspection floor
 
-    def introspection_queries(self):
-        src = os.path.join(ROOT, "src", "dialect", "postgresql", "introspector.cpp")
-        text = open(src, encoding="utf-8").read()
-        queries = []
-        for m in re.finditer(r'constexpr\s+const\s+char\s*\*\s*(k\w+)\s*=\s*(R"SQL\((.*?)\)SQL"|"((?:[^"\\]|\\.)*)")\s*;',
-                             text, re.S):
-            sql = m.group(3) if m.group(3) is not None else m.group(4)
-            queries.append((m.group(1), sql.strip()))
-        if not queries:
-            raise BenchError("found no catalog query in %s" % src)
-        return queries
-
-    def floor_once(self, conn, queries):
-        total = 0.0
-        cur = conn.cursor()
-        for _, sql in queries:
-            sql = sql.replace("$1::text[]", "'{public}'::text[]")
-            cur.execute("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + sql)
-            plan = cur.fetchone()[0]
-            if isinstance(plan, str):
-                plan = json.loads(plan)
-            total += (plan[0]["Planning Time"] + plan[0]["Execution Time"]) / 1000.0
-        return total
-
     def scenario_floor(self, n):
-        try:
-            import psycopg2
-        except ImportError:
-            self.results.note("floor skipped: python3-psycopg2 is not installed")
-            return
-        queries = self.introspection_queries()
         self.prepare("postgresql", n, "current")
         self.prepare("postgresql", n, "mutated")
-        conns = {w: psycopg2.connect(self.url("postgresql", n, w)) for w in ("current", "mutated")}
-        try:
-            for c in conns.values():
-                c.autocommit = True
-                self.floor_once(c, queries)  # warm the catalog caches as a new backend of strata's would not
-            runs = self.runs_for(n)
-            cur_t = [self.floor_once(conns["current"], queries) for _ in range(runs)]
-            both_t = [c + self.floor_once(conns["mutated"], queries) for c in cur_t]
-        finally:
-            for c in conns.values():
-                c.close()
-        self.results.note("floor: %d catalog queries of introspector.cpp (%s), planning + execution time "
-                          "from EXPLAIN (ANALYZE, TIMING OFF) on a warm connection; plan reads two databases "
-                          "(the target and the scratch copy of the schema files), so its floor is the sum over "
-                          "the current and the mutated database" % (len(queries), ", ".join(q for q, _ in queries)))
-        f1 = self.results.add("floor", "postgresql", n, "catalog queries, current db", cur_t, [])
+        cur_url, mut_url = self.url("postgresql", n, "current"), self.url("postgresql", n, "mutated")
+        out = os.path.join(self.gen_dir(n), "floor.json")
+        source = os.path.join(ROOT, "src", "dialect", "postgresql", "introspector.cpp")
+        measure([self.args.peer_python, os.path.join(HERE, "pg_floor.py"), "--source", source, "--url", cur_url,
+                 "--url", mut_url, "--runs", str(self.runs_for(n))], stdout=out, cwd=self.scratch)
+        res = json.load(open(out))
+        names, samples = res["queries"], res["runs"]
+        cur_t = [sum(v[0] for v in s[cur_url].values()) for s in samples]
+        both_t = [a + sum(v[0] for v in s[mut_url].values()) for a, s in zip(cur_t, samples)]
+        per_query = {q: statistics.median(s[cur_url][q][0] for s in samples) for q in names}
+        explain = {q: statistics.median(s[cur_url][q][1] for s in samples) for q in names}
+        self.results.note("floor: the %d catalog queries of src/dialect/postgresql/introspector.cpp, each run on a "
+                          "warm connection with every row fetched (a round trip, as psql -c shows it without the "
+                          "connection); plan reads two databases (the target and the scratch copy of the schema "
+                          "files), so its floor is the sum over the current and the mutated database. "
+                          "EXPLAIN (ANALYZE, TIMING OFF) figures are in the JSON (explain_s)." % len(names))
+        f1 = self.results.add("floor", "postgresql", n, "catalog queries, current db", cur_t, [],
+                              per_query_s=per_query,
+                              explain_s=statistics.median(sum(v[1] for v in s[cur_url].values()) for s in samples),
+                              explain_per_query_s=explain)
         f2 = self.results.add("floor", "postgresql", n, "catalog queries, current + mutated", both_t, [])
+        # What building the schema files in a scratch database costs by itself: a new
+        # database from template0, the mutated DDL through psql, and the drop.
+        scratch, times = "bench_scratch_floor", []
+        ddl = os.path.join(self.gen_dir(n), "mutated.postgresql.sql")
+        for _ in range(self.runs_for(n)):
+            self.pg.psql("postgres", "-c", "DROP DATABASE IF EXISTS %s WITH (FORCE)" % scratch)
+            t1, _, _, _ = measure(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", self.pg.db_url("postgres"), "-c",
+                                   "CREATE DATABASE %s TEMPLATE template0" % scratch])
+            t2, _, _, _ = measure(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", self.pg.db_url(scratch), "-f", ddl])
+            t3, _, _, _ = measure(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", self.pg.db_url("postgres"), "-c",
+                                   "DROP DATABASE %s WITH (FORCE)" % scratch])
+            times.append(t1 + t2 + t3)
+        f3 = self.results.add("floor", "postgresql", n, "scratch db: create, mutated DDL by psql, drop", times, [])
+        f4 = self.results.add("floor", "postgresql", n, "floor incl. scratch db", [
+            a + b for a, b in zip(sorted(both_t), sorted(times))], [])
+        self.results.note("floor at %d tables, per query (current db, median s): %s" % (
+            n, ", ".join("%s %.4f" % (q, per_query[q]) for q in names)))
         plan = self.results.find("plan", "postgresql", n, "strata")
         inspect = self.results.find("inspect", "postgresql", n, "strata")
         if plan:
             self.results.compare("plan postgresql %d: strata plan / introspection floor" % n, plan, f2,
-                                 "plan ÷ floor")
-            f2["ratio"] = plan["median_s"] / f2["median_s"]
-            f2["ratio_note"] = "strata plan ÷ floor"
+                                 "strata plan ÷ floor", attach=f2)
+            self.results.compare("plan postgresql %d: strata plan / (introspection floor + scratch db build by psql)"
+                                 % n, plan, f4, "strata plan ÷ floor incl. scratch", attach=f4)
         if inspect:
             self.results.compare("inspect postgresql %d: strata inspect / introspection floor" % n, inspect, f1,
-                                 "inspect ÷ floor")
-            f1["ratio"] = inspect["median_s"] / f1["median_s"]
-            f1["ratio_note"] = "strata inspect ÷ floor"
+                                 "strata inspect ÷ floor", attach=f1)
 
     # -- driver
 
@@ -891,6 +882,55 @@ PRAGMA foreign_keys = ON;
                 hi.setdefault("ratio_note", "growth ÷ 1,000 tables")
         return self.report()
 
+    def targets(self):
+        """The performance goals, checked against the figures of this run.
+        off_by is how far a missed goal is: the factor by which the measured figure
+        must improve (1.00 when met)."""
+        r = self.results
+        out = []
+
+        def faster(what, peer, strata, want):
+            if peer and strata:
+                ratio = peer["median_s"] / strata["median_s"]
+                out.append({"target": what, "measured": "%.2f×" % ratio, "met": ratio >= want,
+                            "off_by": "%.2f×" % max(1.0, want / ratio)})
+
+        def below(what, value, limit, unit, fmt="%.3f"):
+            if value is not None:
+                out.append({"target": what, "measured": (fmt % value) + (" " + unit if unit else ""),
+                            "met": value < limit,
+                            "off_by": "%.2f×" % max(1.0, value / limit)})
+
+        for dialect in ("sqlite", "postgresql"):
+            s = r.find("plan", dialect, 1000, "strata")
+            faster("plan 1,000 tables %s: ≥ 50× faster than Alembic" % dialect,
+                   r.find("plan", dialect, 1000, "alembic compare_metadata"), s, 50)
+        faster("plan 1,000 tables postgresql: ≥ 25× faster than migra", r.find("plan", "postgresql", 1000, "migra"),
+               r.find("plan", "postgresql", 1000, "strata"), 25)
+        row = r.find("plan", "postgresql", 5000, "strata")
+        below("plan 5,000 tables postgresql < 1.5 s", row and row["median_s"], 1.5, "s")
+        row = r.find("plan", "sqlite", 10000, "strata")
+        below("plan 10,000 tables sqlite < 1.5 s", row and row["median_s"], 1.5, "s")
+        faster("apply 1,000 migrations sqlite: no slower than dbmate",
+               r.find("apply", "sqlite", self.args.migrations, "dbmate"),
+               r.find("apply", "sqlite", self.args.migrations, "strata"), 1.0)
+        faster("apply 1,000 migrations postgresql: ≥ 2× faster than dbmate",
+               r.find("apply", "postgresql", self.args.migrations, "dbmate"),
+               r.find("apply", "postgresql", self.args.migrations, "strata"), 2.0)
+        row = r.find("startup", "-", None, "strata --version (per call)")
+        below("start-up < 10 ms", row and row["median_s"] * 1000, 10, "ms", "%.1f")
+        for dialect in ("sqlite", "postgresql"):
+            row = r.find("plan", dialect, 5000, "strata")
+            below("plan 5,000 tables %s: max RSS < 100 MB" % dialect, row and row["max_rss_mb"], 100, "MB", "%.1f")
+        hand = r.find("rebuild", "sqlite", self.args.rebuild_rows, "hand-written SQL, sqlite3")
+        for tool in ("strata apply", "strata plan + sqlite3 -bail"):
+            row = r.find("rebuild", "sqlite", self.args.rebuild_rows, tool)
+            if row and hand:
+                below("rebuild %s rows (%s) within 1.2× of hand-written SQL" % ("{:,}".format(self.args.rebuild_rows),
+                                                                            tool),
+                      row["median_s"] / hand["median_s"], 1.2, "", "%.2f×")
+        return out
+
     def report(self):
         a = self.args
         r = self.results
@@ -925,6 +965,17 @@ PRAGMA foreign_keys = ON;
             print("\nComparisons (same run, medians):\n")
             for c in r.comparisons:
                 print("- %s: %.2f×" % (c["what"], c["ratio"]))
+        targets = self.targets()
+        if targets:
+            print("\nTargets (what this run can tell):\n")
+            print("| target | measured | met | off by |")
+            print("|---|---:|---|---:|")
+            for t in targets:
+                print("| %s | %s | %s | %s |" % (t["target"], t["measured"], "yes" if t["met"] else "no", t["off_by"]))
+            doc["targets"] = targets
+            if a.out:
+                with open(a.out, "w") as f:
+                    json.dump(doc, f, indent=2)
         if self.versions:
             print("\nVersions: " + "; ".join("%s %s" % (k, v) for k, v in sorted(self.versions.items())))
         if r.notes:
