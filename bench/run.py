@@ -806,7 +806,7 @@ PRAGMA foreign_keys = ON;
             t3, _, _, _ = measure(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", self.pg.db_url("postgres"), "-c",
                                    "DROP DATABASE %s WITH (FORCE)" % scratch])
             times.append(t1 + t2 + t3)
-        f3 = self.results.add("floor", "postgresql", n, "scratch db: create, mutated DDL by psql, drop", times, [])
+        self.results.add("floor", "postgresql", n, "scratch db: create, mutated DDL by psql, drop", times, [])
         f4 = self.results.add("floor", "postgresql", n, "floor incl. scratch db", [
             a + b for a, b in zip(sorted(both_t), sorted(times))], [])
         self.results.note("floor at %d tables, per query (current db, median s): %s" % (
