@@ -6,6 +6,7 @@
 // string); quoted and block scalars, and scalars tagged !!str, are strings.
 #include <yaml.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -212,7 +213,17 @@ Node read_yaml(const std::string& content, const std::string& file, Diagnostics&
     TreeBuilder builder(content, file, diagnostics);
     return builder.first_document();
   } catch (const SyntaxError& e) {
-    diagnostics.error(e.where, "invalid YAML: " + e.message);
+    // At the end of the stream libyaml counts a line break that a text without
+    // a final newline does not have: point at the end of the last line instead.
+    SourceLocation where = e.where;
+    const std::size_t last_line_start = content.rfind('\n') + 1;  // 0 when there is no newline
+    const int lines = 1 + static_cast<int>(std::count(content.begin(), content.end(), '\n'));
+    if (where.line > lines) {
+      where.line = lines;
+      where.column = 1 + static_cast<int>(std::count_if(content.begin() + static_cast<long>(last_line_start), content.end(),
+                                                        [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    }
+    diagnostics.error(where, "invalid YAML: " + e.message);
     return Node{};
   }
 }
