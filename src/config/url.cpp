@@ -74,13 +74,14 @@ std::string redact_keyword_passwords(const std::string& text) {
 std::string redact_url(const std::string& url) {
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string::npos) return redact_keyword_passwords(url);
-  // libpq takes everything before the first '/' that ends in '@' as user
-  // information, so a password may hold '?', '#' or ':'. The last '@' there
-  // marks its end, so that a password with a stray '@' is hidden whole.
+  // libpq ends the user information at the first '@' before any '/', so a
+  // password may hold '?', '#' or ':'. A password with a stray '@' of its own
+  // is hidden up to the last '@' before the path or the query.
   const std::size_t authority = scheme_end + 3;
   const std::size_t path = std::min(url.find('/', authority), url.size());
-  const std::size_t at = path == authority ? std::string::npos : url.rfind('@', path - 1);
-  const bool has_user = at != std::string::npos && at >= authority;
+  std::size_t at = url.find('@', authority);
+  const bool has_user = at < path;
+  if (has_user) at = url.rfind('@', std::min(path, url.find('?', at)) - 1);
   // The query string starts after the user information, whatever the password holds.
   const std::size_t query = std::min(url.find('?', has_user ? at : authority), url.size());
   std::string head = url.substr(0, query), tail = url.substr(query);

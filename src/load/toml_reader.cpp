@@ -93,11 +93,15 @@ std::optional<UnsafeCharacter> find_unsafe_character(const std::string& s) {
   auto non_ascii = [&s](std::size_t i) { return static_cast<unsigned char>(s[i]) >= 0x80; };
   auto blank = [&s](std::size_t i) { return s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'); };
   std::size_t i = s.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;  // a byte order mark
+  // A quote opens a string only where a key or value may start; toml++ reads
+  // one right after other text as part of a bare value, characters and all.
+  char before = '\n';
   while (i < n) {
     const char c = s[i];
+    const bool opens = (c == '"' || c == '\'') && std::string(" \t\r\n=[{,.").find(before) != std::string::npos;
     if (c == '#') {
       i = std::min(s.find('\n', i), n);
-    } else if ((c == '"' || c == '\'') && s.compare(i, 3, std::string(3, c)) == 0) {
+    } else if (opens && s.compare(i, 3, std::string(3, c)) == 0) {
       for (i += 3; i < n;) {
         if (c == '"' && s[i] == '\\') {
           std::size_t j = i + 1;
@@ -113,7 +117,7 @@ std::optional<UnsafeCharacter> find_unsafe_character(const std::string& s) {
           ++i;
         }
       }
-    } else if (c == '"' || c == '\'') {
+    } else if (opens) {
       for (++i; i < n && s[i] != c && s[i] != '\n'; ++i)
         if (c == '"' && s[i] == '\\') ++i;
       if (i < n && s[i] == c) ++i;
@@ -122,6 +126,7 @@ std::optional<UnsafeCharacter> find_unsafe_character(const std::string& s) {
     } else {
       ++i;
     }
+    before = c;
   }
   return std::nullopt;
 }
