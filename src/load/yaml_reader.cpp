@@ -6,7 +6,6 @@
 // string); quoted and block scalars, and scalars tagged !!str, are strings.
 #include <yaml.h>
 
-#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -22,6 +21,27 @@ constexpr const char* kStringTag = "tag:yaml.org,2002:str";
 
 SourceLocation location(const std::string& file, const yaml_mark_t& mark) {
   return {file, static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
+}
+
+// Where the text ends, counting lines and columns as libyaml does: line
+// breaks are \n, \r\n, \r, U+0085, U+2028 and U+2029; columns count characters.
+SourceLocation end_of_text(const std::string& text, const std::string& file) {
+  SourceLocation end{file, 1, 1};
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    std::size_t width = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') width = 2;
+    const bool line_break = c == '\n' || c == '\r' || text.compare(i, 2, "\xC2\x85") == 0 ||
+                            text.compare(i, 3, "\xE2\x80\xA8") == 0 || text.compare(i, 3, "\xE2\x80\xA9") == 0;
+    if (line_break) {
+      ++end.line;
+      end.column = 1;
+    } else {
+      ++end.column;
+    }
+    i += width;
+  }
+  return end;
 }
 
 bool all_digits(const std::string& t, std::size_t from, std::size_t to) {
@@ -214,15 +234,10 @@ Node read_yaml(const std::string& content, const std::string& file, Diagnostics&
     return builder.first_document();
   } catch (const SyntaxError& e) {
     // At the end of the stream libyaml counts a line break that a text without
-    // a final newline does not have: point at the end of the last line instead.
+    // a final one does not have: point at the end of the last line instead.
     SourceLocation where = e.where;
-    const std::size_t last_line_start = content.rfind('\n') + 1;  // 0 when there is no newline
-    const int lines = 1 + static_cast<int>(std::count(content.begin(), content.end(), '\n'));
-    if (where.line > lines) {
-      where.line = lines;
-      where.column = 1 + static_cast<int>(std::count_if(content.begin() + static_cast<long>(last_line_start), content.end(),
-                                                        [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-    }
+    const SourceLocation end = end_of_text(content, file);
+    if (where.line > end.line) where = end;
     diagnostics.error(where, "invalid YAML: " + e.message);
     return Node{};
   }
