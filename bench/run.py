@@ -169,7 +169,7 @@ class Results:
         self.comparisons.append({"what": what, "ratio": ratio, "numerator": num_row["tool"],
                                  "denominator": den_row["tool"], "scenario": num_row["scenario"],
                                  "dialect": num_row["dialect"], "n": num_row["n"], "note": note})
-        row = attach or num_row
+        row = num_row if attach is None else attach
         row.setdefault("ratio", ratio)
         row.setdefault("ratio_note", note)
 
@@ -777,7 +777,9 @@ PRAGMA foreign_keys = ON;
         out = os.path.join(self.gen_dir(n), "floor.json")
         source = os.path.join(ROOT, "src", "dialect", "postgresql", "introspector.cpp")
         measure([self.args.peer_python, os.path.join(HERE, "pg_floor.py"), "--source", source, "--url", cur_url,
-                 "--url", mut_url, "--runs", str(self.runs_for(n))], stdout=out, cwd=self.scratch)
+                 "--url", mut_url, "--runs", str(self.runs_for(n)), "--maintenance-url", self.pg.db_url("postgres"),
+                 "--scratch-ddl", os.path.join(self.gen_dir(n), "mutated.postgresql.sql")],
+                stdout=out, cwd=self.scratch)
         res = json.load(open(out))
         names, samples = res["queries"], res["runs"]
         cur_t = [sum(v[0] for v in s[cur_url].values()) for s in samples]
@@ -788,39 +790,38 @@ PRAGMA foreign_keys = ON;
                           "warm connection with every row fetched (a round trip, as psql -c shows it without the "
                           "connection); plan reads two databases (the target and the scratch copy of the schema "
                           "files), so its floor is the sum over the current and the mutated database. "
-                          "EXPLAIN (ANALYZE, TIMING OFF) figures are in the JSON (explain_s)." % len(names))
+                          "EXPLAIN (ANALYZE, TIMING OFF) figures are in the JSON (explain_s). The scratch db row "
+                          "is CREATE DATABASE from template0, a connection, the whole mutated DDL sent as one query "
+                          "and DROP DATABASE, timed from a client on warm connections: what a plan costs the server "
+                          "when it builds every table of the files in its scratch database (a plan that builds "
+                          "only the tables that changed can go below it)." % len(names))
         f1 = self.results.add("floor", "postgresql", n, "catalog queries, current db", cur_t, [],
                               per_query_s=per_query,
                               explain_s=statistics.median(sum(v[1] for v in s[cur_url].values()) for s in samples),
                               explain_per_query_s=explain)
         f2 = self.results.add("floor", "postgresql", n, "catalog queries, current + mutated", both_t, [])
-        # What building the schema files in a scratch database costs by itself: a new
-        # database from template0, the mutated DDL through psql, and the drop.
-        scratch, times = "bench_scratch_floor", []
-        ddl = os.path.join(self.gen_dir(n), "mutated.postgresql.sql")
-        for _ in range(self.runs_for(n)):
-            self.pg.psql("postgres", "-c", "DROP DATABASE IF EXISTS %s WITH (FORCE)" % scratch)
-            t1, _, _, _ = measure(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", self.pg.db_url("postgres"), "-c",
-                                   "CREATE DATABASE %s TEMPLATE template0" % scratch])
-            t2, _, _, _ = measure(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", self.pg.db_url(scratch), "-f", ddl])
-            t3, _, _, _ = measure(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", self.pg.db_url("postgres"), "-c",
-                                   "DROP DATABASE %s WITH (FORCE)" % scratch])
-            times.append(t1 + t2 + t3)
-        self.results.add("floor", "postgresql", n, "scratch db: create, mutated DDL by psql, drop", times, [])
-        f4 = self.results.add("floor", "postgresql", n, "floor incl. scratch db", [
-            a + b for a, b in zip(sorted(both_t), sorted(times))], [])
+        # What building the whole mutated schema in a scratch database costs the
+        # server: the cost a plan pays when it normalizes every table of the files.
+        scratch = [sum(x) for x in res["scratch"]]
+        self.results.add("floor", "postgresql", n, "scratch db of the whole mutated schema", scratch, [],
+                         parts_s={k: statistics.median(x[i] for x in res["scratch"])
+                                  for i, k in enumerate(("create", "connect", "ddl", "drop"))})
+        f4 = self.results.add("floor", "postgresql", n, "current + mutated + whole scratch db",
+                              [a + b for a, b in zip(sorted(both_t), sorted(scratch))], [])
         self.results.note("floor at %d tables, per query (current db, median s): %s" % (
             n, ", ".join("%s %.4f" % (q, per_query[q]) for q in names)))
         plan = self.results.find("plan", "postgresql", n, "strata")
         inspect = self.results.find("inspect", "postgresql", n, "strata")
-        if plan:
-            self.results.compare("plan postgresql %d: strata plan / introspection floor" % n, plan, f2,
-                                 "strata plan ÷ floor", attach=f2)
-            self.results.compare("plan postgresql %d: strata plan / (introspection floor + scratch db build by psql)"
-                                 % n, plan, f4, "strata plan ÷ floor incl. scratch", attach=f4)
         if inspect:
-            self.results.compare("inspect postgresql %d: strata inspect / introspection floor" % n, inspect, f1,
-                                 "strata inspect ÷ floor", attach=f1)
+            self.results.compare("inspect postgresql %d: strata inspect / catalog queries (current db)" % n, inspect,
+                                 f1, "strata inspect ÷ this", attach=f1)
+        if plan:
+            self.results.compare("plan postgresql %d: strata plan / catalog queries (current db)" % n, plan, f1,
+                                 "strata plan ÷ this", attach={})
+            self.results.compare("plan postgresql %d: strata plan / catalog queries (current + mutated db)" % n, plan,
+                                 f2, "strata plan ÷ this", attach=f2)
+            self.results.compare("plan postgresql %d: strata plan / (catalog queries on both + a scratch db of the "
+                                 "whole mutated schema)" % n, plan, f4, "strata plan ÷ this", attach=f4)
 
     # -- driver
 
