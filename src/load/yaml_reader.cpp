@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "strata/load/document_tree.hpp"
 
@@ -17,6 +18,9 @@ namespace strata::load {
 namespace {
 
 constexpr int kMaxDepth = 200;  // deeper nesting is no schema; refuse it before the stack runs out
+// Each alias copies its anchor's tree, so a few lines of nested aliases can
+// stand for billions of nodes; copies beyond this many nodes are refused.
+constexpr std::size_t kMaxAliasNodes = 1000000;
 constexpr const char* kStringTag = "tag:yaml.org,2002:str";
 
 SourceLocation location(const std::string& file, const yaml_mark_t& mark) {
@@ -143,12 +147,14 @@ class TreeBuilder {
     }
   }
 
-  void remember(const yaml_char_t* anchor, const Node& n) {
-    if (anchor) anchors_[reinterpret_cast<const char*>(anchor)] = n;
+  // first: the node count when n was started, so that its anchor knows its size.
+  void remember(const yaml_char_t* anchor, const Node& n, std::size_t first) {
+    if (anchor) anchors_[reinterpret_cast<const char*>(anchor)] = {n, nodes_ - first};
   }
 
   Node node(const Event& event, int depth) {
     if (depth > kMaxDepth) throw SyntaxError{location(file_, event.raw.start_mark), "nesting is too deep"};
+    const std::size_t first = nodes_++;
     Node n;
     n.where = location(file_, event.raw.start_mark);
     switch (event.raw.type) {
@@ -158,7 +164,7 @@ class TreeBuilder {
         n.text.assign(reinterpret_cast<const char*>(s.value), s.length);
         const bool tagged_string = s.tag && std::string(reinterpret_cast<const char*>(s.tag)) == kStringTag;
         if (s.style == YAML_PLAIN_SCALAR_STYLE && !tagged_string) resolve_plain_scalar(n);
-        remember(s.anchor, n);
+        remember(s.anchor, n, first);
         break;
       }
       case YAML_SEQUENCE_START_EVENT:
@@ -169,20 +175,26 @@ class TreeBuilder {
           if (item.raw.type == YAML_SEQUENCE_END_EVENT) break;
           n.items.push_back(node(item, depth + 1));
         }
-        remember(event.raw.data.sequence_start.anchor, n);
+        remember(event.raw.data.sequence_start.anchor, n, first);
         break;
       case YAML_MAPPING_START_EVENT:
         n.kind = Node::Kind::Map;
         read_entries(n, depth);
-        remember(event.raw.data.mapping_start.anchor, n);
+        remember(event.raw.data.mapping_start.anchor, n, first);
         break;
       case YAML_ALIAS_EVENT: {
         const std::string anchor = reinterpret_cast<const char*>(event.raw.data.alias.anchor);
         auto found = anchors_.find(anchor);
         if (found == anchors_.end())
           throw SyntaxError{n.where, "alias *" + anchor + " names no anchor defined before it"};
+        const auto& [tree, size] = found->second;
+        alias_nodes_ += size;
+        if (alias_nodes_ > kMaxAliasNodes)
+          throw SyntaxError{n.where, "aliases expand to more than " + std::to_string(kMaxAliasNodes) +
+                                         " nodes; write the repeated parts out or nest fewer aliases"};
+        nodes_ += size - 1;
         const SourceLocation where = n.where;
-        n = found->second;
+        n = tree;
         n.where = where;
         break;
       }
@@ -223,7 +235,9 @@ class TreeBuilder {
   yaml_parser_t parser_{};
   const std::string& file_;
   Diagnostics& diagnostics_;
-  std::map<std::string, Node> anchors_;
+  std::map<std::string, std::pair<Node, std::size_t>> anchors_;  // anchor -> its tree and node count
+  std::size_t nodes_ = 0;        // nodes in the tree so far, alias copies included
+  std::size_t alias_nodes_ = 0;  // nodes copied through aliases
 };
 
 }  // namespace
