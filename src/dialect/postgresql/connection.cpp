@@ -36,6 +36,18 @@ std::string quote_value(const std::string& v) {
   return out + "'";
 }
 
+// The conninfo with strata's name for the server (pg_stat_activity, the server
+// log), so that an operator can tell strata's sessions apart. Only a fallback:
+// an application_name in the URL, or PGAPPNAME, wins.
+std::string with_application_name(const std::string& conninfo) {
+  auto o = parse_conninfo(conninfo);
+  if (o.count("fallback_application_name")) return conninfo;
+  o["fallback_application_name"] = "strata";
+  std::string out;
+  for (const auto& [k, v] : o) out += (out.empty() ? "" : " ") + k + "=" + quote_value(v);
+  return out;
+}
+
 }  // namespace
 
 std::string describe_conninfo(const std::string& conninfo) {
@@ -55,7 +67,7 @@ std::string with_database(const std::string& conninfo, const std::string& databa
 
 Connection::Connection(const std::string& conninfo) {
   try {
-    connection_ = std::make_unique<pqxx::connection>(conninfo);
+    connection_ = std::make_unique<pqxx::connection>(with_application_name(conninfo));
   } catch (const pqxx::broken_connection& e) {
     std::string reason = e.what();
     while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();

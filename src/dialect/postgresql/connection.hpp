@@ -26,6 +26,8 @@ class Connection {
   std::size_t queries_sent() const { return queries_; }
   std::string quote(const std::string& value);
   std::string database_name();
+  // False once the server has gone away (session terminated, server restarted).
+  bool is_open() const { return connection_->is_open(); }
 
  private:
   std::unique_ptr<pqxx::connection> connection_;

@@ -2,9 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <iostream>
 #include <random>
+#include <thread>
 
 #include "dialect/postgresql/introspector.hpp"
 
@@ -23,6 +26,15 @@ constexpr const char* kCreateVersionTable =
 
 // One advisory lock key for all of strata's migration work in a database.
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(hashtext('strata_schema_versions'))";
+constexpr const char* kTryLock = "SELECT pg_try_advisory_xact_lock(hashtext('strata_schema_versions'))";
+// The sessions holding that lock: pg_locks splits a bigint key into classid
+// (high 32 bits) and objid (low 32 bits), with objsubid 1.
+constexpr const char* kLockHolders =
+    "SELECT coalesce(string_agg(l.pid::text || coalesce(', application ' || nullif(a.application_name, ''), ''), '; '), '?') "
+    "FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
+    "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+    "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+    "AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtext('strata_schema_versions')::bigint";
 
 std::string trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -33,7 +45,15 @@ std::string trimmed(std::string s) {
 
 PostgresqlDatabase::PostgresqlDatabase(const std::string& conninfo, std::vector<std::string> schemas)
     : conninfo_(conninfo), schemas_(std::move(schemas)), connection_(std::make_unique<Connection>(conninfo)) {
-  connection_->exec("SET client_min_messages = warning");
+  // When strata dies in the middle of a migration, the server would go on
+  // with the statement it is running (a long UPDATE, an index build),
+  // holding the migration lock, until that statement ends. Checking every
+  // second that the client is still there rolls it back at once instead
+  // (PostgreSQL 14 and later).
+  connection_->exec(
+      "SET client_min_messages = warning; "
+      "SELECT set_config('client_connection_check_interval', '1000', false) "
+      "WHERE current_setting('server_version_num')::int >= 140000");
 }
 
 std::unique_ptr<PostgresqlDatabase> PostgresqlDatabase::create_scratch(const std::string& conninfo,
@@ -124,11 +144,12 @@ bool PostgresqlDatabase::run_migration(const MigrationRun& run) {
   const bool up = run.direction == MigrationRun::Direction::Up;
   const auto started = std::chrono::steady_clock::now();
   std::size_t current = StatementFailed::npos;
+  bool committing = false;
   try {
     if (run.transactional) {
       connection_->exec("BEGIN");
       connection_->exec("SET LOCAL lock_timeout = " + std::to_string(lock_timeout_ms_));
-      connection_->exec(kLock);
+      take_migration_lock();
     }
     connection_->exec(kCreateVersionTable);
     const bool recorded = !connection_->query("SELECT 1 FROM public.strata_schema_versions WHERE version = $1", {run.version}).empty();
@@ -148,10 +169,23 @@ bool PostgresqlDatabase::run_migration(const MigrationRun& run) {
     } else {
       connection_->query("DELETE FROM public.strata_schema_versions WHERE version = $1", {run.version});
     }
+    committing = true;
     if (run.transactional) connection_->exec("COMMIT");
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
+    if (!connection_->is_open()) {
+      // The session is gone (terminated, server restarted): the server rolls
+      // back what it had not committed. A ROLLBACK now would only open a new
+      // session, so none is sent.
+      // (libpqxx's own text is about the closed handle, not the cause.)
+      if (committing && run.transactional)
+        throw Error(ExitCode::Connection,
+                    "lost the connection to the server while committing migration " + run.version + "_" + run.name +
+                        ": the server may or may not have recorded it; run strata status to see which, then strata apply");
+      throw StatementFailed(current, "lost the connection to the server: the session was ended (terminated, or the "
+                                     "server restarted or stopped)");
+    }
     try {
       connection_->exec("ROLLBACK");
     } catch (const std::exception&) {
@@ -159,6 +193,40 @@ bool PostgresqlDatabase::run_migration(const MigrationRun& run) {
     throw StatementFailed(current, trimmed(e.what()));
   }
   return true;
+}
+
+// Another strata process that holds the lock may be in a long migration, so
+// a wait of more than about a second is reported, with the holder's server
+// pid; --lock-timeout bounds the whole wait.
+void PostgresqlDatabase::take_migration_lock() {
+  using std::chrono::milliseconds;
+  const auto started = std::chrono::steady_clock::now();
+  const int quiet_ms = lock_timeout_ms_ > 0 ? std::min(1000, lock_timeout_ms_) : 1000;
+  auto waited_ms = [&] {
+    return static_cast<int>(std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count());
+  };
+  while (connection_->query(kTryLock).at(0).at(0) != std::optional<std::string>("t")) {
+    if (waited_ms() >= quiet_ms) {
+      const std::string holders = connection_->query(kLockHolders).at(0).at(0).value_or("?");
+      std::cerr << "waiting for another strata process, which holds the migration lock of database "
+                << connection_->database_name() << " (server pid " << holders << "); giving up after "
+                << lock_timeout_ms_ / 1000 << " s (--lock-timeout)\n";
+      // The rest of the wait queues on the lock itself.
+      if (lock_timeout_ms_ > 0)
+        connection_->exec("SET LOCAL lock_timeout = " + std::to_string(std::max(1, lock_timeout_ms_ - waited_ms())));
+      try {
+        connection_->exec(kLock);
+      } catch (const pqxx::sql_error& e) {
+        if (e.sqlstate() != "55P03") throw;  // lock_not_available: lock_timeout ran out
+        throw std::runtime_error("gave up after " + std::to_string(waited_ms() / 1000) +
+                                 " s waiting for the migration lock, which another strata process holds (server pid " +
+                                 holders + "); nothing of this migration ran (--lock-timeout)");
+      }
+      connection_->exec("SET LOCAL lock_timeout = " + std::to_string(lock_timeout_ms_));
+      return;
+    }
+    std::this_thread::sleep_for(milliseconds(50));
+  }
 }
 
 void PostgresqlDatabase::set_versions(const std::vector<AppliedVersion>& versions) {

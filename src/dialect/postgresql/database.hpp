@@ -31,6 +31,8 @@ class PostgresqlDatabase final : public Database {
   Connection& connection() { return *connection_; }
 
  private:
+  void take_migration_lock();
+
   std::string conninfo_;
   std::vector<std::string> schemas_;
   std::unique_ptr<Connection> connection_;

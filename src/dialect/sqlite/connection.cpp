@@ -1,5 +1,6 @@
 #include "dialect/sqlite/connection.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace strata::dialect::sqlite {
@@ -13,7 +14,7 @@ Connection::Connection(const std::string& path, int flags) {
     throw std::runtime_error(message);
   }
   sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_busy_handler(db_, &Connection::on_busy, this);
 }
 
 Connection::~Connection() { sqlite3_close(db_); }
@@ -71,6 +72,33 @@ std::optional<std::string> Connection::prepare_error(const std::string& sql) {
 
 bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
-void Connection::set_busy_timeout(int milliseconds) { sqlite3_busy_timeout(db_, milliseconds); }
+void Connection::set_busy_timeout(int milliseconds) { busy_timeout_ms_ = std::max(0, milliseconds); }
+
+int Connection::last_error() const { return sqlite3_extended_errcode(db_); }
+
+// SQLite's own busy timeout, plus the notice: sleeps in the same growing steps
+// as sqlite3_busy_timeout until the timeout has passed (then SQLITE_BUSY).
+// count is 0 on the first call of each wait.
+int Connection::on_busy(void* self, int count) {
+  Connection& c = *static_cast<Connection*>(self);
+  const auto now = std::chrono::steady_clock::now();
+  if (count == 0) {
+    c.wait_started_ = now;
+    c.wait_noticed_ = false;
+  }
+  const long long waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - c.wait_started_).count();
+  if (waited >= c.busy_timeout_ms_) return 0;
+  if (!c.wait_noticed_ && waited >= 1000 && c.wait_notice_) {
+    c.wait_noticed_ = true;
+    try {
+      c.wait_notice_();
+    } catch (...) {  // nothing may be thrown through SQLite
+    }
+  }
+  static constexpr int kSteps[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+  const int step = count < 12 ? kSteps[count] : 100;
+  sqlite3_sleep(static_cast<int>(std::min<long long>(step, c.busy_timeout_ms_ - waited)));
+  return 1;
+}
 
 }  // namespace strata::dialect::sqlite

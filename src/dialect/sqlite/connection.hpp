@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,10 +29,25 @@ class Connection {
   // Compiles sql without running it; returns SQLite's error message, if any.
   std::optional<std::string> prepare_error(const std::string& sql);
   bool in_transaction() const;
+  // How long a statement waits for another connection's lock before it fails
+  // with "database is locked" (SQLITE_BUSY).
   void set_busy_timeout(int milliseconds);
+  int busy_timeout() const { return busy_timeout_ms_; }
+  // Called once in a wait that has lasted about a second, so that a long wait
+  // for another process is never a silent one.
+  void set_wait_notice(std::function<void()> notice) { wait_notice_ = std::move(notice); }
+  // SQLite's extended result code of the latest failure (SQLITE_BUSY,
+  // SQLITE_READONLY_ROLLBACK, ...).
+  int last_error() const;
 
  private:
+  static int on_busy(void* self, int count);
+
   sqlite3* db_ = nullptr;
+  int busy_timeout_ms_ = 5000;
+  std::function<void()> wait_notice_;
+  std::chrono::steady_clock::time_point wait_started_{};
+  bool wait_noticed_ = false;
 };
 
 }  // namespace strata::dialect::sqlite

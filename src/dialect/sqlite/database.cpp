@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <iostream>
 #include <stdexcept>
 
 #include "dialect/sqlite/introspector.hpp"
@@ -67,17 +68,71 @@ SqliteDatabase::SqliteDatabase(const config::DatabaseUrl& url, OpenMode mode) : 
     std::error_code ec;
     exists_ = url.memory || std::filesystem::exists(path, ec);
     if (!exists_ && mode == OpenMode::ReadOnly) return;
+    // A writer may hold the lock for as long as a migration runs; readers
+    // and writers wait for it rather than fail (apply sets its own limit).
+    const int wait_ms = mode == OpenMode::ReadOnly ? 60'000 : 600'000;
     try {
-      connection_ = std::make_unique<Connection>(path, flags);
-      // A writer may hold the lock for as long as a migration runs; readers
-      // and writers wait for it rather than fail (apply sets its own limit).
-      connection_->set_busy_timeout(mode == OpenMode::ReadOnly ? 60'000 : 600'000);
-      connection_->query("SELECT count(*) FROM sqlite_schema");
+      connection_ = open_connection(path, flags, wait_ms);
+      if (mode == OpenMode::ReadWrite) {
+        // apply and rollback set their --lock-timeout only once the database
+        // is open, so opening does not wait: a file another writer holds
+        // locked is a database, and the first read waits under that limit.
+        connection_->set_busy_timeout(0);
+        try {
+          connection_->query("SELECT count(*) FROM sqlite_schema");
+        } catch (const std::runtime_error&) {
+          if ((connection_->last_error() & 0xff) != SQLITE_BUSY) throw;
+        }
+        connection_->set_busy_timeout(wait_ms);
+      } else {
+        try {
+          connection_->query("SELECT count(*) FROM sqlite_schema");
+        } catch (const std::runtime_error&) {
+          if (connection_->last_error() != SQLITE_READONLY_ROLLBACK) throw;
+          // A process died in the middle of a write (a killed strata apply)
+          // and left a hot journal, which must be rolled back before anyone
+          // can read the file; a read-only connection cannot do it. Rolling
+          // back only restores the last committed state, which is what any
+          // reader sees, so a short-lived read-write connection does it.
+          connection_.reset();
+          recover_hot_journal(path, wait_ms);
+          connection_ = open_connection(path, flags, wait_ms);
+          connection_->query("SELECT count(*) FROM sqlite_schema");
+        }
+      }
+    } catch (const Error&) {
+      throw;
     } catch (const std::runtime_error& e) {
       throw Error(ExitCode::Connection, "cannot open SQLite database \"" + label_ + "\": " + e.what() +
                                             "; check the path in the URL and that the file is an SQLite database");
     }
   }
+
+std::unique_ptr<Connection> SqliteDatabase::open_connection(const std::string& path, int flags, int wait_ms) {
+  auto connection = std::make_unique<Connection>(path, flags);
+  connection->set_busy_timeout(wait_ms);
+  // Named after the verbs that wait: apply and rollback queue behind another
+  // writer, and status, plan or inspect behind a writer's commit.
+  connection->set_wait_notice([this, c = connection.get()] {
+    std::cerr << "waiting for another process that is writing to " << label_
+              << " (the file is locked by another writer, perhaps another strata apply); giving up after "
+              << c->busy_timeout() / 1000 << " s" << (lock_timeout_set_ ? " (--lock-timeout)" : "") << "\n";
+  });
+  return connection;
+}
+
+void SqliteDatabase::recover_hot_journal(const std::string& path, int wait_ms) {
+  try {
+    Connection writer(path, SQLITE_OPEN_READWRITE);
+    writer.set_busy_timeout(wait_ms);
+    writer.query("SELECT count(*) FROM sqlite_schema");
+  } catch (const std::runtime_error& e) {
+    throw Error(ExitCode::Connection,
+                "cannot read SQLite database \"" + label_ + "\": a process stopped in the middle of a write to it and " +
+                    "left a journal that must be rolled back first, which needs write access (" + e.what() +
+                    "); run strata apply or the sqlite3 shell on it once as a user who may write to the file");
+  }
+}
 
 model::Schema SqliteDatabase::introspect() {
     if (!connection_) return {};
@@ -146,10 +201,10 @@ bool SqliteDatabase::version_recorded(const std::string& version) {
 
 std::vector<AppliedVersion> SqliteDatabase::applied_versions() {
   if (!connection_) return {};
-  if (connection_->query("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'strata_schema_versions'").empty())
-    return {};
   std::vector<AppliedVersion> out;
   try {
+    if (connection_->query("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'strata_schema_versions'").empty())
+      return {};
     for (const auto& row : connection_->query(kSelectVersions)) {
       AppliedVersion v;
       v.version = row[0].value_or("");
@@ -160,7 +215,11 @@ std::vector<AppliedVersion> SqliteDatabase::applied_versions() {
       out.push_back(std::move(v));
     }
   } catch (const std::exception& e) {
-    throw Error(ExitCode::Connection, "cannot read the version table of \"" + label_ + "\": " + e.what());
+    std::string reason = e.what();
+    if ((connection_->last_error() & 0xff) == SQLITE_BUSY)
+      reason += " (another process kept the file locked for " + std::to_string(connection_->busy_timeout() / 1000) +
+                " s" + (lock_timeout_set_ ? "; --lock-timeout" : "") + ")";
+    throw Error(ExitCode::Connection, "cannot read the version table of \"" + label_ + "\": " + reason);
   }
   return out;
 }
@@ -174,7 +233,16 @@ bool SqliteDatabase::run_migration(const MigrationRun& run) {
   const auto started = std::chrono::steady_clock::now();
   std::size_t current = StatementFailed::npos;
   try {
-    if (run.transactional) connection_->exec("BEGIN IMMEDIATE");
+    if (run.transactional) {
+      try {
+        connection_->exec("BEGIN IMMEDIATE");
+      } catch (const std::runtime_error& e) {
+        if ((connection_->last_error() & 0xff) != SQLITE_BUSY) throw;
+        throw std::runtime_error(std::string(e.what()) + ": another process held the write lock for " +
+                                 std::to_string(connection_->busy_timeout() / 1000) +
+                                 " s (--lock-timeout); nothing of this migration ran");
+      }
+    }
     ensure_version_table();
     if (version_recorded(run.version) == up) {
       if (run.transactional) connection_->exec("ROLLBACK");
@@ -234,6 +302,7 @@ long long SqliteDatabase::count(const std::string& sql) {
 }
 
 void SqliteDatabase::set_lock_timeout(int milliseconds) {
+  lock_timeout_set_ = true;
   if (connection_) connection_->set_busy_timeout(milliseconds);
 }
 

@@ -24,11 +24,14 @@ class SqliteDatabase final : public Database {
   long long count(const std::string& sql) override;
 
  private:
+  std::unique_ptr<Connection> open_connection(const std::string& path, int flags, int wait_ms);
+  void recover_hot_journal(const std::string& path, int wait_ms);
   void ensure_version_table();
   bool version_recorded(const std::string& version);
 
   std::string label_;
   bool exists_ = true;
+  bool lock_timeout_set_ = false;  // by apply or rollback (--lock-timeout)
   std::unique_ptr<Connection> connection_;
 };
 

@@ -1,0 +1,226 @@
+// What strata does when it is not alone or not whole: a writer killed in the
+// middle of a migration, another process holding the lock (the wait is
+// reported and bounded by --lock-timeout), and on PostgreSQL a session that
+// the server ends. The scripts of tests/reliability
+// repeat these at random; these cases pin each behaviour down.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "dialect/postgresql/connection.hpp"
+#include "test_support.hpp"
+
+using strata::testing::run_strata;
+using strata::testing::TempDir;
+
+namespace {
+
+// The output of one query through the sqlite3 shell, trailing newline removed.
+std::string sql(const TempDir& dir, const std::string& query) {
+  const std::string out = dir.file("query.out");
+  const std::string command = "sqlite3 -cmd '.timeout 20000' '" + dir.file("app.db") + "' \"" + query + "\" > '" + out + "' 2>&1";
+  REQUIRE(std::system(command.c_str()) == 0);
+  std::string text = strata::testing::read_file(out);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+void sqlite_project(const TempDir& dir) {
+  dir.write("strata.toml", "[database]\nurl = \"sqlite:///app.db\"\n");
+  dir.write("migrations/.keep", "");
+}
+
+// Migration n creates table tn and adds its row to runs (the first creates runs).
+void numbered_migration(const TempDir& dir, int n, const std::string& extra = "") {
+  const std::string v = std::to_string(n);
+  dir.write("migrations/" + v + "_m" + v + ".sql",
+            "-- strata:up\n" + std::string(n == 1 ? "CREATE TABLE runs (version integer NOT NULL);\n" : "") +
+                "CREATE TABLE t" + v + " (id integer);\nINSERT INTO runs VALUES (" + v + ");\n" + extra +
+                "-- strata:down\nDROP TABLE t" + v + ";\nDELETE FROM runs WHERE version = " + v + ";\n" +
+                (n == 1 ? "DROP TABLE runs;\n" : ""));
+}
+
+// A sqlite3 shell in the background that takes the write lock, runs the
+// statements, holds the lock for `seconds` and commits. Returns once it holds
+// the lock (its rollback journal exists).
+void hold_write_lock(const TempDir& dir, const std::string& statements, int seconds) {
+  const std::string command = "sqlite3 '" + dir.file("app.db") + "' 'BEGIN IMMEDIATE' \"" + statements +
+                              "\" '.shell sleep " + std::to_string(seconds) + "' 'COMMIT' > /dev/null 2>&1 &";
+  REQUIRE(std::system(command.c_str()) == 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!std::filesystem::exists(dir.file("app.db-journal")) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(std::filesystem::exists(dir.file("app.db-journal")));
+}
+
+}  // namespace
+
+TEST_CASE("read-only verbs read a database that a killed writer left with a hot journal", "[migrations][reliability]") {
+  TempDir dir;
+  sqlite_project(dir);
+  dir.write("migrations/1_big.sql",
+            "-- strata:up\nCREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT NOT NULL);\n"
+            "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 100000)\n"
+            "INSERT INTO big SELECT i, printf('%040d', i) FROM s;\n-- strata:down\nDROP TABLE big;\n");
+  REQUIRE(run_strata("hash", dir.path()).exit_code == 0);
+  REQUIRE(run_strata("apply", dir.path()).exit_code == 0);
+  // A writer dies in the middle of a large UPDATE: its changes are partly in
+  // the database file, and the journal to undo them is left behind.
+  const std::string kill = "sqlite3 '" + dir.file("app.db") +
+                           "' 'BEGIN' \"UPDATE big SET v = v || 'x'\" '.shell kill -9 $PPID' > /dev/null 2>&1";
+  CHECK(std::system(kill.c_str()) != 0);
+  REQUIRE(std::filesystem::file_size(dir.file("app.db-journal")) > 0);
+
+  auto status = run_strata("status", dir.path());
+  INFO(status.err);
+  CHECK(status.exit_code == 0);
+  CHECK(status.out.find("current:  1 big") != std::string::npos);
+  CHECK(status.out.find("drift:    none") != std::string::npos);
+  CHECK(run_strata("inspect", dir.path()).exit_code == 0);
+  CHECK(run_strata("rollback --dry-run", dir.path()).exit_code == 0);
+  CHECK(sql(dir, "SELECT count(*) FROM big WHERE v LIKE '%x'") == "0");  // the dead writer's change is gone
+  CHECK(sql(dir, "SELECT count(*) FROM big") == "100000");
+}
+
+TEST_CASE("an applier waiting for another writer says so after a second; --lock-timeout ends the wait",
+          "[migrations][reliability]") {
+  TempDir dir;
+  sqlite_project(dir);
+  numbered_migration(dir, 1);
+  REQUIRE(run_strata("hash", dir.path()).exit_code == 0);
+  sql(dir, "CREATE TABLE other (x integer)");
+  hold_write_lock(dir, "INSERT INTO other VALUES (1)", 3);
+
+  const auto started = std::chrono::steady_clock::now();
+  auto timed_out = run_strata("apply --lock-timeout 1", dir.path());
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  INFO(timed_out.err);
+  CHECK(timed_out.exit_code == 5);
+  CHECK(seconds < 2.5);
+  CHECK(timed_out.err.find("another process held the write lock for 1 s (--lock-timeout); nothing of this migration ran") !=
+        std::string::npos);
+
+  auto waits = run_strata("apply", dir.path());  // the holder still has about 2 s to go
+  INFO(waits.err);
+  CHECK(waits.exit_code == 0);
+  CHECK(waits.err.find("waiting for another process that is writing to app.db (the file is locked by another writer, "
+                       "perhaps another strata apply); giving up after 600 s (--lock-timeout)\n") == 0);
+  CHECK(waits.err.find("applied 1_m1.sql") != std::string::npos);
+  CHECK(sql(dir, "SELECT count(*) FROM runs") == "1");
+}
+
+namespace {
+
+// A fresh database on the PostgreSQL test server, dropped at the end.
+class PgDatabase {
+ public:
+  PgDatabase() {
+    const char* server = std::getenv("STRATA_TEST_PG_URL");
+    if (!server) return;
+    server_ = server;
+    static int counter = 0;
+    name_ = "strata_reliability_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    strata::dialect::postgresql::Connection(server_).exec("CREATE DATABASE " + name_ + " TEMPLATE template0");
+    url_ = server_.substr(0, server_.rfind('/') + 1) + name_;
+  }
+  ~PgDatabase() {
+    if (name_.empty()) return;
+    try {
+      strata::dialect::postgresql::Connection(server_).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    } catch (const std::exception&) {
+    }
+  }
+  bool available() const { return !url_.empty(); }
+  const std::string& url() const { return url_; }
+  std::string value(const std::string& query) const {
+    auto rows = strata::dialect::postgresql::Connection(url_).query(query);
+    return rows.empty() || rows[0].empty() ? "" : rows[0][0].value_or("NULL");
+  }
+
+ private:
+  std::string server_, name_, url_;
+};
+
+}  // namespace
+
+TEST_CASE("PostgreSQL: a waiting applier names the session that holds the lock; --lock-timeout ends the wait",
+          "[postgresql][reliability]") {
+  PgDatabase db;
+  if (!db.available()) {
+    WARN("STRATA_TEST_PG_URL is not set: this PostgreSQL test did not run");
+    return;
+  }
+  TempDir dir;
+  dir.write("strata.toml", "[database]\nurl = \"" + db.url() + "\"\n");
+  dir.write("migrations/1_one.sql", "-- strata:up\nCREATE TABLE one (id integer);\n-- strata:down\nDROP TABLE one;\n");
+  REQUIRE(run_strata("hash", dir.path()).exit_code == 0);
+  // psql takes strata's advisory lock and keeps it for 3 s.
+  const std::string hold = "psql -X -q '" + db.url() + "' -c 'BEGIN' -c \"SELECT pg_advisory_xact_lock(hashtext('strata_"
+                           "schema_versions'))\" -c 'SELECT pg_sleep(3)' -c 'COMMIT' > /dev/null 2>&1 &";
+  REQUIRE(std::system(hold.c_str()) == 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::string holder;
+  while (holder.empty() && std::chrono::steady_clock::now() < deadline) {
+    holder = db.value("SELECT coalesce(max(pid)::text, '') FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                      "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE_FALSE(holder.empty());
+
+  auto timed_out = run_strata("apply --lock-timeout 1", dir.path());
+  INFO(timed_out.err);
+  CHECK(timed_out.exit_code == 5);
+  CHECK(timed_out.err.find("gave up after 1 s waiting for the migration lock, which another strata process holds "
+                           "(server pid " + holder + ", application psql); nothing of this migration ran") !=
+        std::string::npos);
+  auto waits = run_strata("apply", dir.path());
+  INFO(waits.err);
+  CHECK(waits.exit_code == 0);
+  CHECK(waits.err.find("waiting for another strata process, which holds the migration lock of database ") == 0);
+  CHECK(waits.err.find("(server pid " + holder + ", application psql); giving up after 600 s (--lock-timeout)") !=
+        std::string::npos);
+  CHECK(db.value("SELECT count(*) FROM strata_schema_versions") == "1");
+}
+
+TEST_CASE("PostgreSQL: a migration whose session the server ends fails with its file named and leaves nothing",
+          "[postgresql][reliability]") {
+  PgDatabase db;
+  if (!db.available()) {
+    WARN("STRATA_TEST_PG_URL is not set: this PostgreSQL test did not run");
+    return;
+  }
+  TempDir dir;
+  dir.write("strata.toml", "[database]\nurl = \"" + db.url() + "\"\n");
+  dir.write("migrations/1_one.sql", "-- strata:up\nCREATE TABLE one (id integer);\n-- strata:down\nDROP TABLE one;\n");
+  dir.write("migrations/2_slow.sql", "-- strata:up\nCREATE TABLE two (id integer);\nSELECT pg_sleep(30);\n"
+                                     "-- strata:down\nDROP TABLE two;\n");
+  REQUIRE(run_strata("hash", dir.path()).exit_code == 0);
+  strata::testing::CommandResult apply;
+  std::thread runner([&] { apply = run_strata("apply", dir.path()); });
+  // strata names its sessions "strata" on the server (this test's own
+  // connection too, so it leaves itself out).
+  std::string pid;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (pid.empty() && std::chrono::steady_clock::now() < deadline) {
+    pid = db.value("SELECT coalesce(max(pid)::text, '') FROM pg_stat_activity WHERE datname = current_database() "
+                   "AND application_name = 'strata' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (!pid.empty()) db.value("SELECT pg_terminate_backend(" + pid + ")");
+  runner.join();
+  REQUIRE_FALSE(pid.empty());
+  INFO(apply.err);
+  CHECK(apply.exit_code == 5);
+  CHECK(apply.err.find("2_slow.sql (up), statement 2 failed: lost the connection to the server: the session was ended") !=
+        std::string::npos);
+  CHECK(apply.err.find("the recorded version is still 1") != std::string::npos);
+  CHECK(db.value("SELECT string_agg(version, ',') FROM strata_schema_versions") == "1");
+  CHECK(db.value("SELECT to_regclass('two') IS NULL") == "t");
+}
