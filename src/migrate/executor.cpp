@@ -25,12 +25,15 @@ dialect::MigrationRun make_run(const Migration& m, dialect::MigrationRun::Direct
   return run;
 }
 
-// Runs one migration; a failure becomes an Error naming file, line and statement.
+// Runs one migration; a failure becomes an Error naming file, line and
+// statement. expect_newest: see MigrationRun (VersionsChanged passes through).
 bool run_one(dialect::Database& database, const Migration& m, dialect::MigrationRun::Direction direction,
-             const std::string& recorded_before) {
+             const std::string& recorded_before, std::optional<std::string> expect_newest = std::nullopt) {
   const auto& statements = direction == dialect::MigrationRun::Direction::Up ? m.up : m.down;
+  dialect::MigrationRun run = make_run(m, direction);
+  run.expect_newest = std::move(expect_newest);
   try {
-    return database.run_migration(make_run(m, direction));
+    return database.run_migration(run);
   } catch (const dialect::StatementFailed& e) {
     std::string message = "migration " + file_name(m) + " failed";
     if (e.statement() < statements.size()) {
@@ -53,6 +56,35 @@ std::string seconds(std::chrono::steady_clock::duration d) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   return std::to_string(ms) + " ms";
 }
+
+// The pending migrations up to and including --to, oldest first.
+std::vector<const Migration*> pending_up_to(const MigrationState& state, const std::optional<std::string>& to) {
+  std::vector<const Migration*> todo;
+  for (const Migration* m : state.pending)
+    if (!to || !version_less(*to, m->version)) todo.push_back(m);
+  return todo;
+}
+
+// A hazard a file records must be allowed by the file itself (written by revision
+// when the user allowed it) or on the command line.
+void refuse_unallowed_hazards(const std::vector<const Migration*>& todo, const Allowances& allowances) {
+  std::vector<std::string> refused;
+  for (const Migration* m : todo) {
+    for (const auto& [code, object] : m->hazards) {
+      const auto& a = allowances.hazards;
+      const bool ok = std::find(m->allowed.begin(), m->allowed.end(), code) != m->allowed.end() ||
+                      std::find(a.begin(), a.end(), code) != a.end() || std::find(a.begin(), a.end(), "all") != a.end();
+      if (!ok) refused.push_back(file_name(*m) + ": " + code + " " + object + " [--allow-hazard " + code + "]");
+    }
+  }
+  if (!refused.empty()) {
+    std::string message = "refusing to apply migrations with hazards nobody allowed:";
+    for (const std::string& r : refused) message += "\n  " + r;
+    throw Error(ExitCode::InvalidInput, message + "\nsee docs/hazards.md");
+  }
+}
+
+std::string shown(const std::string& version) { return version.empty() ? std::string("base") : version; }
 
 void print_sql(std::ostream& out, const Migration& m, dialect::MigrationRun::Direction direction) {
   const bool up = direction == dialect::MigrationRun::Direction::Up;
@@ -105,41 +137,44 @@ int apply_migrations(dialect::Database& database, const Directory& directory, co
   MigrationState state = compare_history(directory, database.applied_versions());
   require_integrity(directory, state, options.allowances);
 
-  std::vector<const Migration*> todo;
-  for (const Migration* m : state.pending)
-    if (!options.to || !version_less(*options.to, m->version)) todo.push_back(m);
+  std::vector<const Migration*> todo = pending_up_to(state, options.to);
   if (todo.empty()) {
-    progress << "up to date at " << (state.current_version().empty() ? "base" : state.current_version()) << "\n";
+    progress << "up to date at " << shown(state.current_version()) << "\n";
     return 0;
   }
   if (options.dry_run) {
     for (const Migration* m : todo) print_sql(out, *m, dialect::MigrationRun::Direction::Up);
     return 0;
   }
-  // A hazard a file records must be allowed by the file itself (written by revision
-  // when the user allowed it) or on the command line.
-  std::vector<std::string> refused;
-  for (const Migration* m : todo) {
-    for (const auto& [code, object] : m->hazards) {
-      const auto& a = options.allowances.hazards;
-      const bool ok = std::find(m->allowed.begin(), m->allowed.end(), code) != m->allowed.end() ||
-                      std::find(a.begin(), a.end(), code) != a.end() || std::find(a.begin(), a.end(), "all") != a.end();
-      if (!ok) refused.push_back(file_name(*m) + ": " + code + " " + object + " [--allow-hazard " + code + "]");
-    }
-  }
-  if (!refused.empty()) {
-    std::string message = "refusing to apply migrations with hazards nobody allowed:";
-    for (const std::string& r : refused) message += "\n  " + r;
-    throw Error(ExitCode::InvalidInput, message + "\nsee docs/hazards.md");
-  }
+  refuse_unallowed_hazards(todo, options.allowances);
   int applied = 0;
+  // The newest version recorded as far as this process knows; each migration
+  // checks it under the lock, so a rollback by another process in between is
+  // noticed instead of building on a state that is gone.
   std::string recorded = state.current_version();
-  for (const Migration* m : todo) {
+  for (std::size_t i = 0; i < todo.size(); ++i) {
+    const Migration* m = todo[i];
     const auto started = std::chrono::steady_clock::now();
-    const bool ran = run_one(database, *m, dialect::MigrationRun::Direction::Up, recorded);
+    bool ran = false;
+    try {
+      ran = run_one(database, *m, dialect::MigrationRun::Direction::Up, recorded, recorded);
+    } catch (const dialect::VersionsChanged& e) {
+      // Plan again from what the version table says now, with the same checks.
+      progress << "the recorded versions changed while this apply ran (another strata process rolled back or "
+                  "applied migrations; now at "
+               << shown(e.newest()) << "); reading them again\n";
+      state = compare_history(directory, database.applied_versions());
+      require_integrity(directory, state, options.allowances);
+      todo = pending_up_to(state, options.to);
+      refuse_unallowed_hazards(todo, options.allowances);
+      recorded = state.current_version();
+      i = static_cast<std::size_t>(-1);  // from the first pending migration again
+      continue;
+    }
+    // Recorded now, by this process or by another one.
+    if (recorded.empty() || version_less(recorded, m->version)) recorded = m->version;
     if (ran) {
       ++applied;
-      recorded = m->version;
       progress << "applied " << file_name(*m) << " in " << seconds(std::chrono::steady_clock::now() - started) << "\n";
     } else {
       progress << "skipped " << file_name(*m) << ": another process applied it\n";
@@ -195,7 +230,21 @@ int rollback_migrations(dialect::Database& database, const Directory& directory,
   for (std::size_t i = 0; i < migrations.size(); ++i) {
     const Migration* m = migrations[i];
     const auto started = std::chrono::steady_clock::now();
-    if (run_one(database, *m, dialect::MigrationRun::Direction::Down, recorded)) {
+    bool ran = false;
+    try {
+      // Only the newest applied migration may be undone: when another process
+      // applied a newer one since this rollback read the version table, undoing
+      // this one would leave a hole under it.
+      ran = run_one(database, *m, dialect::MigrationRun::Direction::Down, recorded, m->version);
+    } catch (const dialect::VersionsChanged& e) {
+      throw Error(ExitCode::MigrationFailed,
+                  "did not roll back " + file_name(*m) + ": another strata process changed the recorded versions "
+                  "since this rollback read them (the newest applied version is now " + shown(e.newest()) +
+                  "), so it is no longer the newest; nothing of it ran" +
+                  (rolled_back ? " (the " + std::to_string(rolled_back) + " rolled back before it stay rolled back)" : "") +
+                  "; check strata status, then run strata rollback again");
+    }
+    if (ran) {
       ++rolled_back;
       progress << "rolled back " << file_name(*m) << " in " << seconds(std::chrono::steady_clock::now() - started) << "\n";
     } else {

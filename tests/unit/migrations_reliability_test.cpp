@@ -1,7 +1,8 @@
 // What strata does when it is not alone or not whole: a writer killed in the
 // middle of a migration, another process holding the lock (the wait is
-// reported and bounded by --lock-timeout), and on PostgreSQL a session that
-// the server ends. The scripts of tests/reliability
+// reported and bounded by --lock-timeout), another process rolling back or
+// applying while a command waits (apply plans again, rollback refuses), and on
+// PostgreSQL a session that the server ends. The scripts of tests/reliability
 // repeat these at random; these cases pin each behaviour down.
 #include <catch2/catch.hpp>
 
@@ -60,6 +61,22 @@ void hold_write_lock(const TempDir& dir, const std::string& statements, int seco
   REQUIRE(std::filesystem::exists(dir.file("app.db-journal")));
 }
 
+void wait_for_no_journal(const TempDir& dir) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::filesystem::exists(dir.file("app.db-journal")) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
+// "sha256:..." of a migration file, as strata.sum records it.
+std::string sum_of(const TempDir& dir, const std::string& file) {
+  std::istringstream in(strata::testing::read_file(dir.file("migrations/strata.sum")));
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(file + " ", 0) == 0) return line.substr(file.size() + 1);
+  FAIL("no line for " << file << " in strata.sum");
+  return "";
+}
+
 }  // namespace
 
 TEST_CASE("read-only verbs read a database that a killed writer left with a hot journal", "[migrations][reliability]") {
@@ -114,6 +131,43 @@ TEST_CASE("an applier waiting for another writer says so after a second; --lock-
                        "perhaps another strata apply); giving up after 600 s (--lock-timeout)\n") == 0);
   CHECK(waits.err.find("applied 1_m1.sql") != std::string::npos);
   CHECK(sql(dir, "SELECT count(*) FROM runs") == "1");
+}
+
+TEST_CASE("apply plans again when another process rolls back while it waits; rollback refuses to undo what is no "
+          "longer the newest",
+          "[migrations][reliability]") {
+  TempDir dir;
+  sqlite_project(dir);
+  for (int n = 1; n <= 4; ++n) numbered_migration(dir, n);
+  REQUIRE(run_strata("hash", dir.path()).exit_code == 0);
+  REQUIRE(run_strata("apply --to 2", dir.path()).exit_code == 0);
+
+  // While apply waits to run 3 on top of 2, someone rolls 2 back.
+  hold_write_lock(dir, "DROP TABLE t2; DELETE FROM runs WHERE version = 2; "
+                       "DELETE FROM strata_schema_versions WHERE version = '2'", 2);
+  auto apply = run_strata("apply --to 3", dir.path());
+  INFO(apply.err);
+  CHECK(apply.exit_code == 0);
+  CHECK(apply.err.find("the recorded versions changed while this apply ran (another strata process rolled back or "
+                       "applied migrations; now at 1); reading them again") != std::string::npos);
+  CHECK(sql(dir, "SELECT group_concat(version) FROM strata_schema_versions") == "1,2,3");
+  CHECK(sql(dir, "SELECT group_concat(version) FROM (SELECT version FROM runs ORDER BY version)") == "1,2,3");
+
+  // While rollback waits to undo 3, someone applies 4 on top of it.
+  wait_for_no_journal(dir);
+  hold_write_lock(dir, "CREATE TABLE t4 (id integer); INSERT INTO runs VALUES (4); "
+                       "INSERT INTO strata_schema_versions VALUES ('4', 'm4', '" + sum_of(dir, "4_m4.sql") +
+                       "', '2026-01-01T00:00:00Z', 0)", 2);
+  auto rollback = run_strata("rollback", dir.path());
+  INFO(rollback.err);
+  CHECK(rollback.exit_code == 5);
+  CHECK(rollback.err.find("did not roll back 3_m3.sql: another strata process changed the recorded versions since this "
+                          "rollback read them (the newest applied version is now 4), so it is no longer the newest; "
+                          "nothing of it ran") != std::string::npos);
+  CHECK(sql(dir, "SELECT group_concat(version) FROM strata_schema_versions") == "1,2,3,4");
+  CHECK(sql(dir, "SELECT count(*) FROM sqlite_schema WHERE name = 't3'") == "1");
+  CHECK(run_strata("rollback --steps 2", dir.path()).exit_code == 0);
+  CHECK(sql(dir, "SELECT group_concat(version) FROM strata_schema_versions") == "1,2");
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -42,6 +43,25 @@ struct MigrationRun {
   std::string checksum;
   std::vector<std::string> statements;
   bool transactional = true;
+  // The newest version the version table must record when the migration
+  // starts, checked under the lock: the state the executor planned from
+  // ("" for none; for a down run, the version itself). Another process's
+  // rollback or apply in between makes run_migration throw VersionsChanged
+  // instead of running anything. Unset: no check (replays).
+  std::optional<std::string> expect_newest;
+};
+
+// The version table no longer records what the executor planned from:
+// another process applied or rolled back migrations in between. Nothing of
+// the migration ran.
+class VersionsChanged : public std::runtime_error {
+ public:
+  explicit VersionsChanged(std::string newest)
+      : std::runtime_error("the recorded versions changed"), newest_(std::move(newest)) {}
+  const std::string& newest() const { return newest_; }  // "" for none
+
+ private:
+  std::string newest_;
 };
 
 // A statement of a migration failed; the migration was rolled back (when it
@@ -79,7 +99,8 @@ class Database {
   // the same transaction, holding the database's write lock so that
   // concurrent appliers never run a migration twice. Returns false, running
   // nothing, when the version table already says it is done (another process
-  // got there first). Throws StatementFailed.
+  // got there first). Throws StatementFailed, or VersionsChanged (see
+  // MigrationRun::expect_newest).
   virtual bool run_migration(const MigrationRun& run) = 0;
   // Replaces the version table's rows, running nothing (stamp).
   virtual void set_versions(const std::vector<AppliedVersion>& versions) = 0;

@@ -157,6 +157,15 @@ bool PostgresqlDatabase::run_migration(const MigrationRun& run) {
       if (run.transactional) connection_->exec("ROLLBACK");
       return false;
     }
+    if (run.expect_newest) {
+      auto rows = connection_->query("SELECT version FROM public.strata_schema_versions "
+                                     "ORDER BY length(version) DESC, version DESC LIMIT 1");
+      const std::string newest = rows.empty() ? "" : rows[0][0].value_or("");
+      if (newest != *run.expect_newest) {
+        if (run.transactional) connection_->exec("ROLLBACK");
+        throw VersionsChanged(newest);
+      }
+    }
     for (std::size_t i = 0; i < run.statements.size(); ++i) {
       current = i;
       connection_->exec(run.statements[i]);
@@ -172,6 +181,8 @@ bool PostgresqlDatabase::run_migration(const MigrationRun& run) {
     committing = true;
     if (run.transactional) connection_->exec("COMMIT");
   } catch (const Error&) {
+    throw;
+  } catch (const VersionsChanged&) {
     throw;
   } catch (const std::exception& e) {
     if (!connection_->is_open()) {

@@ -248,6 +248,15 @@ bool SqliteDatabase::run_migration(const MigrationRun& run) {
       if (run.transactional) connection_->exec("ROLLBACK");
       return false;
     }
+    if (run.expect_newest) {
+      auto rows = connection_->query("SELECT version FROM strata_schema_versions "
+                                     "ORDER BY length(version) DESC, version DESC LIMIT 1");
+      const std::string newest = rows.empty() ? "" : rows[0][0].value_or("");
+      if (newest != *run.expect_newest) {
+        if (run.transactional) connection_->exec("ROLLBACK");
+        throw VersionsChanged(newest);
+      }
+    }
     for (std::size_t i = 0; i < run.statements.size(); ++i) {
       current = i;
       connection_->exec(run.statements[i]);
@@ -266,6 +275,8 @@ bool SqliteDatabase::run_migration(const MigrationRun& run) {
       connection_->query("DELETE FROM strata_schema_versions WHERE version = ?1", {run.version});
     }
     if (run.transactional) connection_->exec("COMMIT");
+  } catch (const VersionsChanged&) {
+    throw;
   } catch (const std::runtime_error& e) {
     if (connection_->in_transaction()) {
       try {
