@@ -1,14 +1,38 @@
 #include "strata/reconcile.hpp"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
+#include "strata/dialect/document_details.hpp"
 #include "strata/diff/differ.hpp"
+#include "strata/diff/unchanged.hpp"
 #include "strata/timing.hpp"
 
 namespace strata {
 
+namespace {
+
+// The current tables the document describes unchanged, with what only the
+// document knows about them (source locations, hints) copied on.
+std::vector<model::Table> unchanged_from_current(const model::Schema& document, const model::Schema& current,
+                                                 const std::set<std::string>& unchanged, const dialect::Dialect& dialect) {
+  std::map<std::string, const model::Table*> by_key;
+  for (const model::Table& t : current.tables)
+    if (unchanged.count(dialect.table_key(t))) by_key[dialect.table_key(t)] = &t;
+  model::Schema kept;
+  for (const model::Table& t : document.tables) {
+    auto found = by_key.find(dialect.table_key(t));
+    if (found != by_key.end()) kept.tables.push_back(*found->second);
+  }
+  dialect::carry_document_details(document, kept, dialect);
+  return std::move(kept.tables);
+}
+
+}  // namespace
+
 model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& dialect, const config::DatabaseUrl& target,
-                              Diagnostics& warnings) {
+                              Diagnostics& warnings, const model::Schema* current) {
   Diagnostics& diagnostics = loaded.diagnostics;
   if (!diagnostics.has_errors()) {
     PhaseTimer timer("validate (engine rules)");
@@ -17,11 +41,28 @@ model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& d
   model::Schema normalized;
   if (!diagnostics.has_errors()) {
     PhaseTimer timer("normalize");
-    normalized = dialect.normalize(loaded.schema, target, diagnostics);
+    std::set<std::string> unchanged;
+    if (current) unchanged = diff::unchanged_tables(*current, loaded.schema, dialect);
+    normalized = dialect.normalize(loaded.schema, target, diagnostics, unchanged);
+    if (!unchanged.empty() && !diagnostics.has_errors()) {
+      for (model::Table& t : unchanged_from_current(loaded.schema, *current, unchanged, dialect))
+        normalized.tables.push_back(std::move(t));
+    }
   }
   if (diagnostics.has_errors()) throw InvalidDocument(std::move(diagnostics));
   warnings.append(diagnostics);
   return normalized;
+}
+
+load::LoadResult load_document(const std::string& path, const dialect::Dialect& dialect) {
+  load::LoadResult loaded;
+  {
+    PhaseTimer timer("load");
+    loaded = load::load_schema_path(path);
+  }
+  if (!loaded.diagnostics.has_errors()) dialect.validate(loaded.schema, loaded.diagnostics);
+  if (loaded.diagnostics.has_errors()) throw InvalidDocument(std::move(loaded.diagnostics));
+  return loaded;
 }
 
 model::Schema load_desired(const std::string& path, const dialect::Dialect& dialect, const config::DatabaseUrl& target,

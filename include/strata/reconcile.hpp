@@ -17,9 +17,17 @@ namespace strata {
 
 // Validates a loaded document for the dialect and returns it normalized by
 // the engine. Throws InvalidDocument (exit 3) listing every problem; warnings
-// are appended to warnings.
+// are appended to warnings. current, when given, is the schema the result
+// will be compared with: tables it already holds as the document describes
+// them are taken from it instead of going through the engine (fast, and the
+// same result; see diff/unchanged.hpp).
 model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& dialect, const config::DatabaseUrl& target,
-                              Diagnostics& warnings);
+                              Diagnostics& warnings, const model::Schema* current = nullptr);
+
+// Loads the schema files and checks them for the dialect, before any
+// database is opened. Throws InvalidDocument (exit 3) listing every problem;
+// the result's diagnostics hold the warnings.
+load::LoadResult load_document(const std::string& path, const dialect::Dialect& dialect);
 
 // load_schema_path + prepare_desired.
 model::Schema load_desired(const std::string& path, const dialect::Dialect& dialect, const config::DatabaseUrl& target,

@@ -34,14 +34,14 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
   const dialect::Dialect& dialect = *target.dialect;
 
   Diagnostics warnings;
-  const model::Schema desired = load_desired(settings.schema_path, dialect, url, warnings);
-  manage_schemas_of(desired, url);
+  load::LoadResult document = load_document(settings.schema_path, dialect);
+  manage_schemas_of(document.schema, url);
   auto database = dialect.open(url, dialect::OpenMode::ReadOnly);
   if (!database->exists()) {
     std::cerr << "note: database " << url.redacted() << " does not exist yet; planning against an empty database\n";
   }
   for (const std::string& schema : database->missing_schemas()) {
-    const bool used = std::any_of(desired.tables.begin(), desired.tables.end(), [&](const model::Table& t) {
+    const bool used = std::any_of(document.schema.tables.begin(), document.schema.tables.end(), [&](const model::Table& t) {
       return (t.schema.empty() ? std::string("public") : t.schema) == schema;
     });
     if (!used)
@@ -53,6 +53,7 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
     PhaseTimer timer("introspect");
     current = database->introspect();
   }
+  const model::Schema desired = prepare_desired(std::move(document), dialect, url, warnings, &current);
   plan::RenderOptions render;
   render.online = settings.online;
   render.lock_timeout = settings.lock_timeout;

@@ -31,10 +31,11 @@ std::vector<std::pair<std::string, std::string>> file_statements(const std::vect
 
 Reconciliation pending_schema_changes(const dialect::Dialect& dialect, const config::DatabaseUrl& url,
                                       const std::string& schema_path, const Directory& directory, Diagnostics& warnings) {
-  const model::Schema desired = load_desired(schema_path, dialect, url, warnings);
+  load::LoadResult document = load_document(schema_path, dialect);
   config::DatabaseUrl scratch = url;
-  manage_schemas_of(desired, scratch);
+  manage_schemas_of(document.schema, scratch);
   const model::Schema head = replay(dialect, scratch, directory);
+  const model::Schema desired = prepare_desired(std::move(document), dialect, url, warnings, &head);
   return reconcile(dialect, head, desired);
 }
 
@@ -61,10 +62,11 @@ RevisionResult create_revision(const dialect::Dialect& dialect, const config::Da
   MigrationText first;  // statements to commit before the main migration, when there are any
   MigrationText last;   // statements to run after it, outside a transaction (online mode)
   if (!options.empty) {
-    const model::Schema desired = load_desired(schema_path, dialect, url, result.warnings);
+    load::LoadResult document = load_document(schema_path, dialect);
     config::DatabaseUrl scratch = url;
-    manage_schemas_of(desired, scratch);
+    manage_schemas_of(document.schema, scratch);
     const model::Schema head = replay(dialect, scratch, directory);
+    const model::Schema desired = prepare_desired(std::move(document), dialect, url, result.warnings, &head);
     Reconciliation forward = reconcile(dialect, head, desired, {}, options.render);
     result.warnings.append(forward.warnings);
     if (forward.statements.empty()) return result;

@@ -207,3 +207,41 @@ TEST_CASE("rebuilding a 100,000-row parent keeps every ON DELETE CASCADE child r
   CHECK(*after.query("SELECT count(*) FROM parent")[0][0] == "100000");
   CHECK(after.query("PRAGMA foreign_key_check").empty());
 }
+
+TEST_CASE("a schema larger than one scratch database normalizes like a small one", "[sqlite]") {
+  // 450 tables span three scratch databases; each references the one before
+  // it by its primary key without naming the column, a view reads the first
+  // and the last table, and a trigger sits on the last one.
+  std::string yaml = "tables:\n";
+  for (int i = 0; i < 450; ++i) {
+    yaml += "  - name: t" + std::to_string(i) + "\n    columns:\n      - { name: id, type: integer, primary_key: true }\n";
+    yaml += "      - { name: label, type: text, default: 'x' }\n";
+    if (i > 0) yaml += "      - { name: prev_id, type: integer, nullable: true, references: { table: t" + std::to_string(i - 1) + " } }\n";
+    yaml += "    indexes: [{ columns: [label] }]\n";
+  }
+  yaml += "views:\n  - name: ends\n    sql: SELECT a.id, b.label FROM t0 AS a JOIN t449 AS b ON b.prev_id = a.id\n";
+  yaml += "triggers:\n  - name: t449_touch\n    table: t449\n    sql: CREATE TRIGGER t449_touch AFTER INSERT ON t449 BEGIN UPDATE t0 SET label = 'y'; END\n";
+
+  Scenario s("", yaml);
+  REQUIRE(s.desired.tables.size() == 450);
+  for (const model::Table& t : s.desired.tables) {
+    if (t.name == "t0") continue;
+    REQUIRE(t.foreign_keys.size() == 1);
+    CHECK(t.foreign_keys[0].ref_columns == std::vector<std::string>{"id"});
+  }
+  REQUIRE(s.desired.views.size() == 1);
+  CHECK(s.desired.views[0].name == "ends");
+  REQUIRE(s.desired.triggers.size() == 1);
+
+  auto database = s.open(dialect::OpenMode::ReadWrite);
+  database->execute(reconcile(*s.dialect, database->introspect(), s.desired).statements);
+  const model::Schema current = database->introspect();
+  CHECK(reconcile(*s.dialect, current, s.desired).statements.empty());
+
+  // Against the database, unchanged tables are taken from it: the same result.
+  Diagnostics warnings;
+  const model::Schema again = prepare_desired(load::load_schema_text(yaml, "schema.yaml", load::Format::Yaml), *s.dialect,
+                                              s.url, warnings, &current);
+  CHECK(again.tables.size() == 450);
+  CHECK(reconcile(*s.dialect, current, again).statements.empty());
+}

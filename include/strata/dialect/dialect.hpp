@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -122,9 +123,11 @@ class Dialect : public diff::Comparator {
   // The desired schema as the engine itself stores it: created in a scratch
   // database (on target's server, or the one its scratch settings name) and
   // read back, so that comparisons see the engine's own spelling. Engine
-  // errors become diagnostics at the offending element.
+  // errors become diagnostics at the offending element. Tables whose
+  // table_key is in unchanged (see diff/unchanged.hpp) are left out of the
+  // result: the engine sees them only where another object needs them.
   virtual model::Schema normalize(const model::Schema& desired, const config::DatabaseUrl& target,
-                                  Diagnostics& diagnostics) const = 0;
+                                  Diagnostics& diagnostics, const std::set<std::string>& unchanged) const = 0;
   // Statements that carry out an ordered plan (plan.options says how).
   virtual std::vector<Statement> render(const plan::Plan& plan) const = 0;
   // Hazards only this engine has (locks, table rewrites), beyond plan::find_hazards.

@@ -7,6 +7,7 @@
 #include "dialect/postgresql/database.hpp"
 #include "dialect/postgresql/ddl.hpp"
 #include "dialect/postgresql/renderer.hpp"
+#include "strata/diff/unchanged.hpp"
 #include "strata/dialect/document_details.hpp"
 
 namespace strata::dialect::postgresql {
@@ -73,10 +74,11 @@ void PostgresqlDialect::validate(const model::Schema& desired, Diagnostics& diag
   }
 }
 
-model::Schema PostgresqlDialect::normalize(const model::Schema& desired, const config::DatabaseUrl& target,
-                                          Diagnostics& diagnostics) const {
+model::Schema PostgresqlDialect::normalize(const model::Schema& document, const config::DatabaseUrl& target,
+                                          Diagnostics& diagnostics, const std::set<std::string>& unchanged) const {
+  const model::Schema desired = diff::without_tables(document, unchanged, *this);
   config::DatabaseUrl server = target;
-  server.schemas = schemas_for(server, desired);
+  server.schemas = schemas_for(server, document);
   auto scratch = PostgresqlDatabase::create_scratch(server.scratch_conninfo.empty() ? server.conninfo : server.scratch_conninfo,
                                                     server.schemas);
   Connection& c = scratch->connection();
@@ -125,6 +127,21 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& desired, const c
     if (auto* x = std::get_if<diff::CreateSequence>(&change)) where = x->sequence.where, what = "sequence " + quoted(x->sequence.name);
     run(one, where, what);
   }
+  // A table left out of normalization that a foreign key references is
+  // created bare (its keys, no foreign keys of its own), and not read back.
+  std::set<std::string> context;
+  for (const model::Table* t : with_foreign_keys) {
+    for (const model::ForeignKey& fk : t->foreign_keys) {
+      const model::Table* target_table = document.find_referenced_table(fk.ref_table, t->schema);
+      if (!target_table || !unchanged.count(table_key(*target_table))) continue;
+      if (!context.insert(table_key(*target_table)).second) continue;
+      plan::Plan one;
+      model::Table bare = *target_table;
+      bare.foreign_keys.clear();
+      one.changes = {diff::CreateTable{bare}};
+      run(one, target_table->where, "table " + quoted(target_table->name));
+    }
+  }
   for (const model::Table* t : with_foreign_keys) {
     for (const model::ForeignKey& fk : t->foreign_keys) {
       plan::Plan one;
@@ -134,6 +151,11 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& desired, const c
   }
   if (diagnostics.error_count() > errors_before) return {};
   model::Schema normalized = scratch->introspect();
+  if (!context.empty()) {
+    auto in_context = [&](const model::Table& t) { return context.count(table_key(t)) > 0; };
+    normalized.tables.erase(std::remove_if(normalized.tables.begin(), normalized.tables.end(), in_context),
+                            normalized.tables.end());
+  }
   carry_document_details(desired, normalized, *this);
   // Extensions in the document are the managed ones; others the scratch database got by default do not count.
   normalized.extensions = desired.extensions;

@@ -12,6 +12,7 @@
 #include "dialect/sqlite/introspector.hpp"
 #include "dialect/sqlite/lexer.hpp"
 #include "dialect/sqlite/renderer.hpp"
+#include "strata/diff/unchanged.hpp"
 #include "strata/dialect/document_details.hpp"
 #include "strata/model/types.hpp"
 
@@ -28,10 +29,11 @@ std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 // SQLite stores it. SQLite re-reads its schema table and clears a cache of
 // every table on each CREATE, so N objects in one database cost O(N²): 16 s
 // for 10,000 tables. Tables are therefore spread over databases of at most
-// kTablesPerDatabase tables, each table with its indexes and triggers. Views
-// and triggers on views go to one more database that also holds every table
-// a view's SQL names, since a view's columns can only be read when its tables
-// exist; of that database only the views and their triggers are read back.
+// kTablesPerDatabase tables, each table with its indexes and triggers. Views,
+// triggers on views and triggers on tables left out of normalization go to
+// one more database, the context, that also holds every table of the document
+// they name (a view's columns can only be read when its tables exist); of the
+// context only the views and triggers are read back.
 class ScratchSet {
  public:
   static constexpr std::size_t kTablesPerDatabase = 200;
@@ -50,10 +52,11 @@ class ScratchSet {
     }
     if (auto* c = std::get_if<diff::CreateIndex>(&change)) return home_of(c->table);
     if (auto* c = std::get_if<diff::CreateTrigger>(&change)) {
-      if (!desired_.find_view(c->trigger.table)) return home_of(c->trigger.table);
+      if (home_.count(to_lower(c->trigger.table))) return home_of(c->trigger.table);
+      add_table(c->trigger.table);  // a view's trigger, or one of a table left out of normalization
     }
     if (auto* c = std::get_if<diff::CreateView>(&change)) add_tables_named_by(c->view.sql);
-    return views();
+    return context();
   }
 
   // Everything created, read back in creation order.
@@ -64,10 +67,10 @@ class ScratchSet {
       for (model::Table& t : part.tables) all.tables.push_back(std::move(t));
       for (model::Trigger& t : part.triggers) all.triggers.push_back(std::move(t));
     }
-    if (views_) {
-      model::Schema part = sqlite::introspect(*views_);
+    if (context_) {
+      model::Schema part = sqlite::introspect(*context_);
       for (model::View& v : part.views) all.views.push_back(std::move(v));
-      for (model::Trigger& t : part.triggers) all.triggers.push_back(std::move(t));  // all on views
+      for (model::Trigger& t : part.triggers) all.triggers.push_back(std::move(t));
     }
     return all;
   }
@@ -82,24 +85,26 @@ class ScratchSet {
     return found != home_.end() ? *found->second : *tables_.back();
   }
 
-  Connection& views() {
-    if (!views_) views_ = open();
-    return *views_;
+  Connection& context() {
+    if (!context_) context_ = open();
+    return *context_;
   }
 
-  // A table is created here without its indexes or triggers: a view needs only its columns.
   void add_tables_named_by(const std::string& sql) {
-    for (const Token& token : tokenize(sql)) {
-      if (token.kind != Token::Kind::Word && token.kind != Token::Kind::QuotedIdentifier) continue;
-      auto found = desired_tables_.find(to_lower(token.identifier()));
-      if (found == desired_tables_.end() || !in_views_.insert(found->first).second) continue;
-      const model::Table* table = found->second;
-      plan::Plan one;
-      model::Table bare = *table;
-      bare.indexes.clear();
-      one.changes = {diff::CreateTable{bare}};
-      for (const Statement& s : render_plan(one)) views().exec(s.sql);
-    }
+    for (const Token& token : tokenize(sql))
+      if (token.kind == Token::Kind::Word || token.kind == Token::Kind::QuotedIdentifier) add_table(token.identifier());
+  }
+
+  // A table of the document, created in the context database without its
+  // indexes: what views and triggers need of it.
+  void add_table(const std::string& name) {
+    auto found = desired_tables_.find(to_lower(name));
+    if (found == desired_tables_.end() || !in_context_.insert(found->first).second) return;
+    plan::Plan one;
+    model::Table bare = *found->second;
+    bare.indexes.clear();
+    one.changes = {diff::CreateTable{bare}};
+    for (const Statement& s : render_plan(one)) context().exec(s.sql);
   }
 
   const model::Schema& desired_;
@@ -107,8 +112,8 @@ class ScratchSet {
   std::vector<std::unique_ptr<Connection>> tables_;
   std::size_t in_current_ = 0;
   std::map<std::string, Connection*> home_;  // lowercased table name -> its database
-  std::unique_ptr<Connection> views_;
-  std::set<std::string> in_views_;  // lowercased names of the tables created in views_
+  std::unique_ptr<Connection> context_;
+  std::set<std::string> in_context_;  // lowercased names of the tables created in context_
 };
 
 
@@ -187,8 +192,9 @@ void SqliteDialect::validate(const model::Schema& desired, Diagnostics& diagnost
   }
 }
 
-model::Schema SqliteDialect::normalize(const model::Schema& desired, const config::DatabaseUrl&,
-                                       Diagnostics& diagnostics) const {
+model::Schema SqliteDialect::normalize(const model::Schema& document, const config::DatabaseUrl&,
+                                       Diagnostics& diagnostics, const std::set<std::string>& unchanged) const {
+  const model::Schema desired = diff::without_tables(document, unchanged, *this);
   auto scratch = std::make_unique<Connection>(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY);
   const std::size_t errors_before = diagnostics.error_count();
   // Expressions are checked one by one first, so an error points at its line.
@@ -206,7 +212,7 @@ model::Schema SqliteDialect::normalize(const model::Schema& desired, const confi
 
   diff::DiffResult creation = diff::diff_schemas({}, desired, *this);
   plan::Plan plan = plan::order_changes(std::move(creation.changes), {}, desired);
-  ScratchSet scratches(std::move(scratch), desired);
+  ScratchSet scratches(std::move(scratch), document);
   for (const diff::Change& change : plan.changes) {
     // Rendered one change at a time, so an engine error names its object. The
     // plan carries only what rendering that change looks up (a view's definition).
@@ -232,6 +238,20 @@ model::Schema SqliteDialect::normalize(const model::Schema& desired, const confi
   if (diagnostics.error_count() > errors_before) return {};
 
   model::Schema normalized = scratches.introspect();
+  // A foreign key that names no columns references its parent's primary key,
+  // which introspection resolves only when the parent is in the same scratch
+  // database; the others are resolved here, from the document when the parent
+  // was left out of normalization.
+  std::map<std::string, const model::Table*> parents;
+  for (const model::Table& t : document.tables) parents[to_lower(t.name)] = &t;
+  for (const model::Table& t : normalized.tables) parents[to_lower(t.name)] = &t;
+  for (model::Table& t : normalized.tables) {
+    for (model::ForeignKey& fk : t.foreign_keys) {
+      if (!fk.ref_columns.empty()) continue;
+      auto parent = parents.find(to_lower(fk.ref_table));
+      if (parent != parents.end() && parent->second->primary_key) fk.ref_columns = parent->second->primary_key->columns;
+    }
+  }
   carry_document_details(desired, normalized, *this);
   for (const model::Trigger& t : desired.triggers) {
     for (const model::Trigger& n : normalized.triggers) {

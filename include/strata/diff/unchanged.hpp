@@ -1,0 +1,30 @@
+// Which desired tables need no engine normalization because the current
+// schema already holds them exactly as the document describes them.
+//
+// Normalization rewrites a definition into the form the engine stores. A
+// table the differ already finds equal to the current one, before
+// normalization, is in that form already (the current side is what the
+// engine stores), so normalizing it could only give back the current table.
+// Skipping those tables is what keeps planning a small change to a database
+// of thousands of tables fast: only the tables that change, and what they
+// need, go through the engine.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "strata/diff/differ.hpp"
+#include "strata/model/schema.hpp"
+
+namespace strata::diff {
+
+// The table_key of every desired table that exists in current and that no
+// change of diff_schemas(current, desired) touches.
+std::set<std::string> unchanged_tables(const model::Schema& current, const model::Schema& desired,
+                                       const Comparator& comparator);
+
+// schema with the tables whose table_key is in keys left out.
+model::Schema without_tables(const model::Schema& schema, const std::set<std::string>& keys,
+                             const Comparator& comparator);
+
+}  // namespace strata::diff

@@ -1,0 +1,85 @@
+#include "strata/diff/unchanged.hpp"
+
+#include <type_traits>
+#include <variant>
+
+namespace strata::diff {
+
+namespace {
+
+// Every name a change may use for the tables it touches: keys of full table
+// definitions, and the plain (possibly schema-qualified) names other changes carry.
+void touched_names(const Change& change, const Comparator& comparator, std::set<std::string>& out) {
+  auto table = [&](const model::Table& t) {
+    out.insert(comparator.table_key(t));
+    out.insert(comparator.name_key(t.name));
+  };
+  auto name = [&](const std::string& n) {
+    out.insert(comparator.name_key(n));
+    const std::size_t dot = n.rfind('.');
+    if (dot != std::string::npos) out.insert(comparator.name_key(n.substr(dot + 1)));
+  };
+  std::visit(
+      [&](const auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, CreateTable> || std::is_same_v<T, DropTable>) {
+          table(c.table);
+        } else if constexpr (std::is_same_v<T, ModifyTable>) {
+          table(c.from);
+          table(c.to);
+        } else if constexpr (std::is_same_v<T, RenameTable>) {
+          name(c.from);
+          name(c.to);
+        } else if constexpr (std::is_same_v<T, CreateIndex> || std::is_same_v<T, DropIndex> ||
+                             std::is_same_v<T, RenameIndex>) {
+          name(c.table);
+        }
+      },
+      change);
+}
+
+}  // namespace
+
+std::set<std::string> unchanged_tables(const model::Schema& current, const model::Schema& desired,
+                                       const Comparator& comparator) {
+  std::set<std::string> existing;
+  for (const model::Table& t : current.tables) existing.insert(comparator.table_key(t));
+  DiffOptions options;
+  options.refuse_impossible = false;  // only which tables change matters here, not whether it can be done
+  const DiffResult diff = diff_schemas(current, desired, comparator, options);
+  std::set<std::string> touched;
+  for (const Change& change : diff.changes) touched_names(change, comparator, touched);
+
+  auto is_touched = [&](const std::string& name) {
+    const std::size_t dot = name.rfind('.');
+    return touched.count(comparator.name_key(name)) > 0 ||
+           (dot != std::string::npos && touched.count(comparator.name_key(name.substr(dot + 1))) > 0);
+  };
+  std::set<std::string> unchanged;
+  for (const model::Table& t : desired.tables) {
+    const std::string key = comparator.table_key(t);
+    if (!existing.count(key) || touched.count(key) || is_touched(t.name)) continue;
+    // A foreign key names its target's table and columns as they are now; if
+    // the target changes (a rename), so does the stored foreign key.
+    bool target_changes = false;
+    for (const model::ForeignKey& fk : t.foreign_keys) target_changes = target_changes || is_touched(fk.ref_table);
+    if (!target_changes) unchanged.insert(key);
+  }
+  return unchanged;
+}
+
+model::Schema without_tables(const model::Schema& schema, const std::set<std::string>& keys,
+                             const Comparator& comparator) {
+  model::Schema out;  // every member but the tables, copied as is
+  out.enums = schema.enums;
+  out.domains = schema.domains;
+  out.sequences = schema.sequences;
+  out.extensions = schema.extensions;
+  out.views = schema.views;
+  out.triggers = schema.triggers;
+  for (const model::Table& t : schema.tables)
+    if (!keys.count(comparator.table_key(t))) out.tables.push_back(t);
+  return out;
+}
+
+}  // namespace strata::diff
