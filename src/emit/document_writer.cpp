@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <regex>
+#include <set>
 
 namespace strata::emit {
 
@@ -363,9 +364,17 @@ std::string yaml_double_quoted(const std::string& s) { return double_quoted(s, C
 
 // Whether s can be written as a plain scalar and read back as the same string.
 bool yaml_plain_ok(const std::string& s) {
-  static const std::regex kResolvesToOther(
-      R"(^(~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|no|on|off|Yes|No|On|Off|YES|NO|ON|OFF|y|n|Y|N)$|^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$|^0[xo][0-9a-fA-F]+$)");
-  if (s.empty() || std::regex_search(s, kResolvesToOther)) return false;
+  // Words that YAML 1.1 or 1.2 readers resolve to null or a boolean.
+  static const std::set<std::string> kOtherWords = {
+      "~",   "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "no", "on",
+      "off", "Yes",  "No",   "On",   "Off",  "YES",  "NO",   "ON",    "OFF",   "y",     "n",   "Y",  "N"};
+  // What may read as a number; tried only on text that starts like one.
+  static const std::regex kNumberLike(
+      R"(^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$|^0[xo][0-9a-fA-F]+$)");
+  if (s.empty() || kOtherWords.count(s)) return false;
+  const char lead = s.front();
+  if (((lead >= '0' && lead <= '9') || lead == '.' || lead == '-' || lead == '+') && std::regex_search(s, kNumberLike))
+    return false;
   const unsigned char first = static_cast<unsigned char>(s.front());
   if (std::isspace(first) || std::isspace(static_cast<unsigned char>(s.back()))) return false;
   if (std::string("-?:,[]{}#&*!|>'\"%@`").find(static_cast<char>(first)) != std::string::npos) return false;

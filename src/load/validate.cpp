@@ -100,7 +100,8 @@ void check_default(const model::Table& table, const model::Column& column, Diagn
   }
 }
 
-void check_table(const model::Schema& schema, const model::Table& table, std::map<std::string, const model::Index*>& index_names,
+void check_table(const model::Schema& schema, const model::SchemaIndex& names, const model::Table& table,
+                 std::map<std::string, const model::Index*>& index_names,
                  Diagnostics& diagnostics) {
   const std::string tq = quoted(table.name);
   std::map<std::string, const model::Column*> seen;
@@ -169,7 +170,7 @@ void check_table(const model::Schema& schema, const model::Table& table, std::ma
                                          it->second->where.str() + "); index names are shared by the whole schema, "
                                          "give one a different \"name\"");
     }
-    if (schema.find_table(index.name) || schema.find_view(index.name)) {
+    if (names.table(index.name) || names.view(index.name)) {
       diagnostics.error(index.where, "index " + quoted(index.name) + " has the name of a table or view; rename it");
     }
   }
@@ -186,7 +187,7 @@ void check_table(const model::Schema& schema, const model::Table& table, std::ma
   for (const model::ForeignKey& fk : table.foreign_keys) {
     check_columns_exist(table, fk.columns, fk.where, "a foreign key of " + tq, diagnostics);
     if (fk.ref_table.empty()) continue;
-    const model::Table* target = schema.find_referenced_table(fk.ref_table, table.schema);
+    const model::Table* target = names.referenced_table(fk.ref_table, table.schema);
     if (!target) {
       diagnostics.error(fk.where, "a foreign key of " + tq + " references table " + quoted(fk.ref_table) +
                                       ", which the schema does not define" +
@@ -241,10 +242,11 @@ void check_table(const model::Schema& schema, const model::Table& table, std::ma
 }  // namespace
 
 void validate_schema(const model::Schema& schema, Diagnostics& diagnostics) {
-  std::map<std::string, SourceLocation> names;  // tables and views share one namespace
+  const model::SchemaIndex names(schema);
+  std::map<std::string, SourceLocation> claimed;  // tables and views share one namespace
   auto claim = [&](const std::string& name, const SourceLocation& where, const std::string& what) {
     if (name.empty()) return;
-    auto [it, inserted] = names.emplace(to_lower(name), where);
+    auto [it, inserted] = claimed.emplace(to_lower(name), where);
     if (!inserted) {
       diagnostics.error(where, what + " " + quoted(name) + " is defined twice (also at " + it->second.str() +
                                    "); tables and views share one namespace, rename or remove one");
@@ -256,7 +258,7 @@ void validate_schema(const model::Schema& schema, Diagnostics& diagnostics) {
   std::map<std::string, const model::Index*> index_names;
   for (const model::Table& table : schema.tables) {
     if (table.renamed_from) {
-      const model::Table* other = schema.find_table(*table.renamed_from);
+      const model::Table* other = names.table(*table.renamed_from);
       if (other && other != &table) {
         diagnostics.error(table.where, "table " + quoted(table.name) + " is renamed_from " + quoted(*table.renamed_from) +
                                            ", but the schema also defines a table of that name; remove the hint "
@@ -269,14 +271,14 @@ void validate_schema(const model::Schema& schema, Diagnostics& diagnostics) {
                                        ", but table " + quoted(table.name) + " also defines that column");
       }
     }
-    check_table(schema, table, index_names, diagnostics);
+    check_table(schema, names, table, index_names, diagnostics);
   }
 
   std::map<std::string, SourceLocation> trigger_names;
   for (const model::Trigger& trigger : schema.triggers) {
     auto [it, inserted] = trigger_names.emplace(to_lower(trigger.name), trigger.where);
     if (!inserted) diagnostics.error(trigger.where, "trigger " + quoted(trigger.name) + " is defined twice (also at " + it->second.str() + ")");
-    if (!trigger.table.empty() && !schema.find_table(trigger.table) && !schema.find_view(trigger.table)) {
+    if (!trigger.table.empty() && !names.table(trigger.table) && !names.view(trigger.table)) {
       diagnostics.error(trigger.where, "trigger " + quoted(trigger.name) + " is on table " + quoted(trigger.table) +
                                            ", which the schema does not define" +
                                            text::did_you_mean(trigger.table, table_names(schema)));

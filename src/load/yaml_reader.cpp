@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "strata/load/document_tree.hpp"
+#include "strata/text/numbers.hpp"
 
 namespace strata::load {
 
@@ -48,42 +49,6 @@ SourceLocation end_of_text(const std::string& text, const std::string& file) {
   return end;
 }
 
-bool all_digits(const std::string& t, std::size_t from, std::size_t to) {
-  if (from >= to) return false;
-  for (std::size_t i = from; i < to; ++i)
-    if (t[i] < '0' || t[i] > '9') return false;
-  return true;
-}
-
-// [-+]?(0|[1-9][0-9]*)
-bool is_core_integer(const std::string& t) {
-  const std::size_t b = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
-  if (!all_digits(t, b, t.size())) return false;
-  return t[b] != '0' || t.size() == b + 1;
-}
-
-// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
-bool is_core_float(const std::string& t) {
-  std::size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
-  const std::size_t int_begin = i;
-  while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
-  const bool has_int = i > int_begin;
-  bool has_fraction = false;
-  if (i < t.size() && t[i] == '.') {
-    const std::size_t frac_begin = ++i;
-    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
-    has_fraction = i > frac_begin;
-  }
-  if (!has_int && !has_fraction) return false;
-  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
-    ++i;
-    if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
-    if (!all_digits(t, i, t.size())) return false;
-    i = t.size();
-  }
-  return i == t.size();
-}
-
 void resolve_plain_scalar(Node& node) {
   const std::string& t = node.text;
   if (t.empty() || t == "~" || t == "null" || t == "Null" || t == "NULL") {
@@ -94,9 +59,9 @@ void resolve_plain_scalar(Node& node) {
   } else if (t == "false" || t == "False" || t == "FALSE") {
     node.scalar_type = Node::ScalarType::Boolean;
     node.text = "false";
-  } else if (is_core_integer(t)) {
+  } else if (text::is_whole_number(t)) {
     node.scalar_type = Node::ScalarType::Integer;
-  } else if (is_core_float(t)) {
+  } else if (text::is_decimal_number(t)) {
     node.scalar_type = Node::ScalarType::Float;
   }
 }

@@ -73,6 +73,35 @@ const Domain* Schema::find_domain(const std::string& domain_name) const {
   return nullptr;
 }
 
+SchemaIndex::SchemaIndex(const Schema& schema) {
+  for (const Table& t : schema.tables) tables_[to_lower(t.name)].push_back(&t);
+  for (const View& v : schema.views) views_.emplace(to_lower(v.name), &v);
+}
+
+const Table* SchemaIndex::table(const std::string& name) const {
+  auto found = tables_.find(to_lower(name));
+  return found == tables_.end() ? nullptr : found->second.front();
+}
+
+const Table* SchemaIndex::referenced_table(const std::string& reference, const std::string& from_schema) const {
+  std::string schema_name = from_schema, table_name = reference;
+  if (const std::size_t dot = reference.find('.'); dot != std::string::npos && !table(reference)) {
+    schema_name = reference.substr(0, dot);
+    table_name = reference.substr(dot + 1);
+  }
+  if (schema_name == "public") schema_name.clear();
+  auto found = tables_.find(to_lower(table_name));
+  if (found == tables_.end()) return nullptr;
+  for (const Table* t : found->second)
+    if ((t->schema == "public" ? std::string() : t->schema) == schema_name) return t;
+  return nullptr;
+}
+
+const View* SchemaIndex::view(const std::string& name) const {
+  auto found = views_.find(to_lower(name));
+  return found == views_.end() ? nullptr : found->second;
+}
+
 const View* Schema::find_view(const std::string& view_name) const {
   for (const View& v : views)
     if (iequals(v.name, view_name)) return &v;

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "strata/diagnostics.hpp"
@@ -232,6 +233,22 @@ struct Schema {
     return tables.empty() && views.empty() && triggers.empty() && enums.empty() && extensions.empty() &&
            domains.empty() && sequences.empty();
   }
+};
+
+// Name lookups for code that looks up every table of a large schema: the
+// same answers as Schema::find_table, find_referenced_table and find_view
+// (each a scan), from hash maps built once. The schema must not change while
+// the index is in use.
+class SchemaIndex {
+ public:
+  explicit SchemaIndex(const Schema& schema);
+  const Table* table(const std::string& name) const;
+  const Table* referenced_table(const std::string& reference, const std::string& from_schema) const;
+  const View* view(const std::string& name) const;
+
+ private:
+  std::unordered_map<std::string, std::vector<const Table*>> tables_;  // lowercased name -> in schema order
+  std::unordered_map<std::string, const View*> views_;                 // lowercased name -> first view
 };
 
 // The name an index gets when the document gives none: ix_<table>_<columns>

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <stdexcept>
 
 #include "dialect/sqlite/create_parser.hpp"
 #include "dialect/sqlite/lexer.hpp"
+#include "strata/text/numbers.hpp"
 
 namespace strata::dialect::sqlite {
 
@@ -43,10 +43,6 @@ constexpr const char* kIndexColumnsQuery =
 
 std::string text(const Connection::Row& row, std::size_t i) { return row[i].value_or(""); }
 
-bool is_number(const std::string& s) {
-  static const std::regex kNumber(R"([-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)");
-  return std::regex_match(s, kNumber);
-}
 
 std::string trim(const std::string& s) {
   std::size_t b = s.find_first_not_of(" \t\r\n");
@@ -80,7 +76,7 @@ model::Default classify_default(const std::string& stored) {
     d.literal.text = iequals(s, "TRUE") ? "true" : "false";
     return d;
   }
-  if (is_number(s)) {
+  if (text::is_decimal_number(s)) {
     d.literal.kind = model::Literal::Kind::Number;
     d.literal.text = s.front() == '+' ? s.substr(1) : s;
     return d;
