@@ -151,8 +151,9 @@ class Results:
                "max_rss_mb": round(max(rss), 1) if rss else None}
         row.update(extra)
         self.rows.append(row)
-        log("  %-9s %-10s %-6s %-28s median %.4f s  rss %s MB" % (
-            scenario, dialect, n, tool, row["median_s"], row["max_rss_mb"]))
+        log("  %-9s %-10s %-7s %-28s median %.4f s%s" % (
+            scenario, dialect, "" if n is None else n, tool, row["median_s"],
+            "" if row["max_rss_mb"] is None else "  max RSS %.1f MB" % row["max_rss_mb"]))
         return row
 
     def find(self, scenario, dialect, n, tool):
