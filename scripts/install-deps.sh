@@ -8,6 +8,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-  build-essential cmake pkg-config \
+  build-essential cmake pkg-config clang libclang-rt-dev \
   libyaml-dev libyaml-cpp-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev libcli11-dev nlohmann-json3-dev catch2 \
   libssl-dev sqlite3 postgresql python3 python3-jsonschema python3-yaml >/dev/null

@@ -38,7 +38,7 @@ class ScratchSet {
  public:
   static constexpr std::size_t kTablesPerDatabase = 200;
 
-  ScratchSet(std::unique_ptr<Connection> first, const model::Schema& desired) : desired_(desired) {
+  ScratchSet(std::unique_ptr<Connection> first, const model::Schema& desired) {
     tables_.push_back(std::move(first));
     for (const model::Table& t : desired.tables) desired_tables_[to_lower(t.name)] = &t;
   }
@@ -107,7 +107,6 @@ class ScratchSet {
     for (const Statement& s : render_plan(one)) context().exec(s.sql);
   }
 
-  const model::Schema& desired_;
   std::map<std::string, const model::Table*> desired_tables_;  // lowercased name -> table
   std::vector<std::unique_ptr<Connection>> tables_;
   std::size_t in_current_ = 0;
