@@ -365,3 +365,23 @@ TEST_CASE("eight appliers at once on PostgreSQL: every migration runs exactly on
   CHECK(db.value("SELECT count(*) || '|' || count(DISTINCT version) FROM runs") == "6|6");
   CHECK(db.value("SELECT count(*) FROM strata_schema_versions") == "6");
 }
+
+TEST_CASE("PostgreSQL type aliases compare equal to the names format_type gives", "[postgresql]") {
+  const dialect::Dialect& d = dialect::dialect_for(config::parse_database_url("postgresql://localhost/x"));
+  CHECK(d.types_equal("varchar(32)", "character varying(32)"));
+  CHECK(d.types_equal("timestamp", "timestamp without time zone"));
+  CHECK(d.types_equal("timestamptz", "timestamp with time zone"));
+  CHECK(d.types_equal("timestamp(3)", "timestamp(3) without time zone"));
+  CHECK(d.types_equal("int4", "integer"));
+  CHECK(d.types_equal("float8", "double precision"));
+  CHECK(d.types_equal("decimal(10, 2)", "numeric(10,2)"));
+  CHECK(d.types_equal("numeric(12)", "numeric(12,0)"));
+  CHECK(d.types_equal("char(3)", "character(3)"));
+  CHECK(d.types_equal("int[]", "integer[]"));
+  CHECK(d.types_equal("bool", "boolean"));
+  CHECK_FALSE(d.types_equal("varchar(32)", "character varying(64)"));
+  CHECK_FALSE(d.types_equal("timestamp", "timestamp with time zone"));
+  CHECK_FALSE(d.types_equal("integer", "bigint"));
+  CHECK_FALSE(d.types_equal("mood", "text"));
+  CHECK_FALSE(d.types_equal("char", "character(2)"));
+}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 #include "strata/model/types.hpp"
@@ -89,6 +90,49 @@ std::string declared_type(const std::string& type) {
     case K::Blob: return "bytea";
   }
   return type;
+}
+
+std::string stored_type_name(const std::string& type) {
+  std::string t;
+  for (char c : declared_type(type))
+    if (c != ' ' || (!t.empty() && t.back() != ' ' && t.back() != '(' && t.back() != ',')) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  for (std::size_t p = t.find(" )"); p != std::string::npos; p = t.find(" )")) t.erase(p, 1);
+  for (std::size_t p = t.find(" ,"); p != std::string::npos; p = t.find(" ,")) t.erase(p, 1);
+  if (t.size() > 2 && t.compare(t.size() - 2, 2, "[]") == 0) return stored_type_name(t.substr(0, t.size() - 2)) + "[]";
+  // Split "name(args)" and look the name up among the aliases.
+  std::string base = t, args;
+  if (const std::size_t open = t.find('('); open != std::string::npos && t.back() == ')') {
+    base = t.substr(0, open);
+    args = t.substr(open);
+    while (!base.empty() && base.back() == ' ') base.pop_back();
+  }
+  static const std::map<std::string, std::string> kPlain = {
+      {"int", "integer"},       {"int4", "integer"},         {"integer", "integer"},
+      {"int8", "bigint"},       {"bigint", "bigint"},        {"int2", "smallint"},
+      {"smallint", "smallint"}, {"bool", "boolean"},         {"boolean", "boolean"},
+      {"float4", "real"},       {"real", "real"},            {"float8", "double precision"},
+      {"float", "double precision"}, {"double precision", "double precision"},
+      {"text", "text"},         {"date", "date"},            {"bytea", "bytea"},
+      {"json", "json"},         {"jsonb", "jsonb"},          {"uuid", "uuid"},
+      {"numeric", "numeric"},   {"decimal", "numeric"},      {"varchar", "character varying"},
+      {"character varying", "character varying"},           {"char", "character(1)"},
+      {"character", "character(1)"},                        {"bpchar", "character"},
+      {"timestamp", "timestamp without time zone"},         {"timestamp without time zone", "timestamp without time zone"},
+      {"timestamptz", "timestamp with time zone"},          {"timestamp with time zone", "timestamp with time zone"},
+      {"time", "time without time zone"},                   {"time without time zone", "time without time zone"},
+      {"timetz", "time with time zone"},                    {"time with time zone", "time with time zone"}};
+  if (args.empty()) {
+    auto found = kPlain.find(base);
+    return found == kPlain.end() ? t : found->second;
+  }
+  if (base == "varchar" || base == "character varying") return "character varying" + args;
+  if (base == "char" || base == "character" || base == "bpchar") return "character" + args;
+  if (base == "numeric" || base == "decimal") return "numeric" + (args.find(',') == std::string::npos ? args.substr(0, args.size() - 1) + ",0)" : args);
+  if (base == "timestamp" || base == "time") return base + args + " without time zone";
+  if (base == "timestamptz") return "timestamp" + args + " with time zone";
+  if (base == "timetz") return "time" + args + " with time zone";
+  return t;
 }
 
 std::string default_sql(const model::Default& value, const std::string& column_type) {

@@ -22,6 +22,11 @@ std::string qualified_reference(const std::string& reference, const std::string&
 
 // Portable names mapped to PostgreSQL types; anything else as written.
 std::string declared_type(const std::string& type);
+// The name PostgreSQL's format_type gives a built-in type written under one of
+// its aliases (varchar(20) -> character varying(20), timestamptz -> timestamp
+// with time zone, int4 -> integer, ...), portable names included; any other
+// type as written. Lets types compare equal before the engine has seen them.
+std::string stored_type_name(const std::string& type);
 
 std::string default_sql(const model::Default& value, const std::string& column_type);
 std::string column_definition(const model::Column& column);

@@ -208,6 +208,10 @@ std::vector<plan::Hazard> PostgresqlDialect::engine_hazards(const plan::Plan& pl
   return out;
 }
 
+bool PostgresqlDialect::types_equal(const std::string& a, const std::string& b) const {
+  return a == b || stored_type_name(a) == stored_type_name(b);
+}
+
 std::string PostgresqlDialect::table_sql(const model::Table& table) const { return table_name(table); }
 std::string PostgresqlDialect::identifier_sql(const std::string& name) const { return quote_identifier(name); }
 

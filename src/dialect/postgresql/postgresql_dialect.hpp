@@ -24,7 +24,7 @@ class PostgresqlDialect final : public Dialect {
   std::string table_key(const model::Table& table) const override {
     return (table.schema.empty() ? std::string("public") : table.schema) + "." + table.name;
   }
-  bool types_equal(const std::string& a, const std::string& b) const override { return a == b; }
+  bool types_equal(const std::string& a, const std::string& b) const override;
   bool sql_equal(const std::string& a, const std::string& b) const override { return a == b; }
   std::string rename_column_in_sql(const std::string& sql, const std::string& from, const std::string& to) const override;
   bool stores_comments() const override { return true; }
