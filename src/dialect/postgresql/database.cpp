@@ -146,21 +146,24 @@ bool PostgresqlDatabase::run_migration(const MigrationRun& run) {
   std::size_t current = StatementFailed::npos;
   bool committing = false;
   try {
+    // Statements are grouped into as few round trips as the protocol allows:
+    // applying a thousand small migrations is mostly waiting for the server.
     if (run.transactional) {
-      connection_->exec("BEGIN");
-      connection_->exec("SET LOCAL lock_timeout = " + std::to_string(lock_timeout_ms_));
+      connection_->exec("BEGIN; SET LOCAL lock_timeout = " + std::to_string(lock_timeout_ms_));
       take_migration_lock();
     }
-    connection_->exec(kCreateVersionTable);
-    const bool recorded = !connection_->query("SELECT 1 FROM public.strata_schema_versions WHERE version = $1", {run.version}).empty();
+    if (!version_table_known_) connection_->exec(kCreateVersionTable);
+    const auto state = connection_->query(
+        "SELECT EXISTS (SELECT 1 FROM public.strata_schema_versions WHERE version = $1), "
+        "(SELECT version FROM public.strata_schema_versions ORDER BY length(version) DESC, version DESC LIMIT 1)",
+        {run.version});
+    const bool recorded = state.at(0).at(0) == std::optional<std::string>("t");
     if (recorded == up) {
       if (run.transactional) connection_->exec("ROLLBACK");
       return false;
     }
     if (run.expect_newest) {
-      auto rows = connection_->query("SELECT version FROM public.strata_schema_versions "
-                                     "ORDER BY length(version) DESC, version DESC LIMIT 1");
-      const std::string newest = rows.empty() ? "" : rows[0][0].value_or("");
+      const std::string newest = state.at(0).at(1).value_or("");
       if (newest != *run.expect_newest) {
         if (run.transactional) connection_->exec("ROLLBACK");
         throw VersionsChanged(newest);
@@ -180,6 +183,7 @@ bool PostgresqlDatabase::run_migration(const MigrationRun& run) {
     }
     committing = true;
     if (run.transactional) connection_->exec("COMMIT");
+    version_table_known_ = true;  // committed: it exists from now on
   } catch (const Error&) {
     throw;
   } catch (const VersionsChanged&) {

@@ -40,6 +40,7 @@ class PostgresqlDatabase final : public Database {
   std::string drop_conninfo_;
   std::string drop_name_;
   int lock_timeout_ms_ = 600'000;
+  bool version_table_known_ = false;  // created or seen by a committed migration of this connection
 };
 
 }  // namespace strata::dialect::postgresql
