@@ -87,6 +87,9 @@ std::vector<ScriptStatement> split_statements(const std::string& text, int first
       while (i < n) {
         if (text[i] == '\n') ++line;
         if (backslash && text[i] == '\\') {
+          // The escaped character may be a line break, which the jump would
+          // otherwise leave uncounted.
+          if (i + 1 < n && text[i + 1] == '\n') ++line;
           i += 2;
           continue;
         }
