@@ -194,8 +194,11 @@ void check_redacted(const std::string& url, const std::string& redacted, const s
   const std::string ideal = replace_spans(url, spans, offset);
   for (const Span& s : spans) {
     const std::string password = url.substr(offset + s.begin, s.size);
-    // A password holding "***" may show up made by the redaction itself.
-    if (password.empty() || ideal.find(password) != std::string::npos || password.find("***") != std::string::npos) continue;
+    // A password holding a '*' may show up made by the redaction itself: the
+    // "***" it writes joins the text kept around it ("passworsslpassword=***"
+    // spells the password "rsslpassword=**"). Text without a '*' cannot be
+    // made that way.
+    if (password.empty() || ideal.find(password) != std::string::npos || password.find('*') != std::string::npos) continue;
     require(redacted.find(password) == std::string::npos,
             "password \"" + password + "\" of \"" + url + "\" shows in \"" + redacted + "\"");
   }
