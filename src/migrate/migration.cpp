@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "strata/migrate/checksum.hpp"
+#include "strata/sql/quoting.hpp"
 #include "strata/text/similar.hpp"
 
 namespace strata::migrate {
@@ -17,6 +18,72 @@ std::string trim(const std::string& s) {
   std::size_t e = s.find_last_not_of(" \t\r\n");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
+
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
+
+// What SQL leaves open at the end of a line: a quoted string or name, a block
+// comment or a dollar-quoted body, read as split_statements reads them. A
+// line that starts inside one is SQL text however much it looks like a
+// directive: a table named "x<line break>-- strata:allow ..." must neither
+// end a section nor allow anything, and must keep its name.
+struct OpenToken {
+  char quote = 0;          // the closing quote while inside a quoted string or name
+  bool backslash = false;  // inside an E'' string
+  int comment_depth = 0;   // block comments nest
+  std::string dollar_tag;  // "$tag$" while inside a dollar-quoted body
+  int line = 0;            // where the open token began
+
+  bool open() const { return quote || comment_depth > 0 || !dollar_tag.empty(); }
+
+  void scan(const std::string& text, int line_number) {
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    const bool was_open = open();
+    while (i < n) {
+      const char c = text[i];
+      if (comment_depth > 0) {
+        if (text.compare(i, 2, "/*") == 0) ++comment_depth, i += 2;
+        else if (text.compare(i, 2, "*/") == 0) --comment_depth, i += 2;
+        else ++i;
+      } else if (quote) {
+        if (backslash && c == '\\') {
+          i += 2;
+        } else if (c == quote) {
+          if (quote != ']' && i + 1 < n && text[i + 1] == quote) i += 2;
+          else quote = 0, backslash = false, ++i;
+        } else {
+          ++i;
+        }
+      } else if (!dollar_tag.empty()) {
+        const std::size_t end = text.find(dollar_tag, i);
+        if (end == std::string::npos) break;
+        i = end + dollar_tag.size();
+        dollar_tag.clear();
+      } else if (c == '-' && i + 1 < n && text[i + 1] == '-') {
+        break;  // the rest of the line is a comment
+      } else if (c == '/' && i + 1 < n && text[i + 1] == '*') {
+        comment_depth = 1;
+        i += 2;
+      } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
+        backslash = c == '\'' && i > 0 && (text[i - 1] == 'E' || text[i - 1] == 'e') && (i < 2 || !ident_char(text[i - 2]));
+        quote = c == '[' ? ']' : c;
+        ++i;
+      } else if (c == '$' && (i == 0 || !ident_char(text[i - 1]))) {
+        std::size_t j = i + 1;
+        while (j < n && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_')) ++j;
+        if (j < n && text[j] == '$' && !(j > i + 1 && std::isdigit(static_cast<unsigned char>(text[i + 1])))) {
+          dollar_tag = text.substr(i, j - i + 1);
+          i = j + 1;
+        } else {
+          i = j;
+        }
+      } else {
+        ++i;
+      }
+    }
+    if (!was_open && open()) line = line_number;
+  }
+};
 }  // namespace
 
 std::optional<std::pair<std::string, std::string>> parse_file_name(const std::string& file_name) {
@@ -49,6 +116,7 @@ Migration parse_migration(const std::string& path, const std::string& content, D
   std::string up_text, down_text;
   int up_start = 0, down_start = 0;
   int line_number = 0;
+  OpenToken open_token;
   std::size_t pos = 0;
   while (pos <= content.size()) {
     std::size_t end = content.find('\n', pos);
@@ -56,7 +124,10 @@ Migration parse_migration(const std::string& path, const std::string& content, D
     const std::string line = content.substr(pos, end - pos);
     ++line_number;
     const std::string t = trim(line);
-    if (t.rfind(kDirectivePrefix, 0) == 0) {
+    if (open_token.open()) {
+      open_token.scan(line, line_number);
+      (section == Section::Down ? down_text : up_text) += line + "\n";
+    } else if (t.rfind(kDirectivePrefix, 0) == 0) {
       const std::string directive = trim(t.substr(std::string(kDirectivePrefix).size()));
       const SourceLocation where{path, line_number, 1};
       if (directive == "up") {
@@ -93,8 +164,10 @@ Migration parse_migration(const std::string& path, const std::string& content, D
         up_start = line_number;
       }
     } else if (section == Section::Up) {
+      open_token.scan(line, line_number);
       up_text += line + "\n";
     } else {
+      open_token.scan(line, line_number);
       down_text += line + "\n";
     }
     if (end == content.size()) break;
@@ -109,6 +182,11 @@ Migration parse_migration(const std::string& path, const std::string& content, D
                                               "\"-- strata:down\" followed by the SQL that undoes the up section "
                                               "(it may be empty)");
   }
+  if (open_token.open()) {
+    diagnostics.error({path, open_token.line, 1}, "a quoted string or name, a /* comment or a $$ body begins on this line "
+                                                  "and is never closed; lines after it, \"-- strata:\" ones too, are read "
+                                                  "as part of it");
+  }
   m.up = split_statements(up_text, up_start);
   m.down = split_statements(down_text, down_start);
   return m;
@@ -116,15 +194,18 @@ Migration parse_migration(const std::string& path, const std::string& content, D
 
 std::string render_migration(const MigrationText& migration) {
   std::string out;
-  if (!migration.message.empty()) out += "-- " + migration.message + "\n";
-  for (const std::string& note : migration.notes) out += "-- " + note + "\n";
+  // Comment lines carry names and the -m text: a line break in one must not
+  // end the comment and put the rest into the SQL (or make it a directive).
+  if (!migration.message.empty()) out += "-- " + sql_comment_text(migration.message) + "\n";
+  for (const std::string& note : migration.notes) out += "-- " + sql_comment_text(note) + "\n";
   if (!migration.transactional) out += "-- strata:no-transaction\n";
-  for (const auto& [code, object] : migration.hazards) out += "-- strata:hazard " + code + " " + object + "\n";
+  for (const auto& [code, object] : migration.hazards)
+    out += "-- strata:hazard " + code + " " + sql_comment_text(object) + "\n";
   for (const std::string& code : migration.allowed) out += "-- strata:allow " + code + "\n";
   auto section = [&](const char* marker, const std::vector<std::pair<std::string, std::string>>& statements) {
     out += std::string("\n") + marker + "\n";
     for (const auto& [comment, sql] : statements) {
-      if (!comment.empty()) out += "-- " + comment + "\n";
+      if (!comment.empty()) out += "-- " + sql_comment_text(comment) + "\n";
       const std::size_t last_line = sql.rfind('\n');
       const bool ends_in_comment = sql.find("--", last_line == std::string::npos ? 0 : last_line) != std::string::npos;
       out += sql + (ends_in_comment ? "\n;\n" : ";\n");

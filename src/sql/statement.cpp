@@ -1,10 +1,12 @@
 #include "strata/sql/statement.hpp"
 
+#include "strata/sql/quoting.hpp"
+
 namespace strata {
 
 namespace {
 void append(std::string& out, const Statement& s) {
-  if (!s.comment.empty()) out += "-- " + s.comment + "\n";
+  if (!s.comment.empty()) out += "-- " + sql_comment_text(s.comment) + "\n";
   // A statement whose last line holds a line comment gets its semicolon on a line of its own.
   const std::size_t last_line = s.sql.rfind('\n');
   const bool ends_in_comment = s.sql.find("--", last_line == std::string::npos ? 0 : last_line) != std::string::npos;
