@@ -83,6 +83,12 @@ void Connection::exec(const std::string& sql) {
   tx.exec(sql);
 }
 
+void Connection::exec_one(const std::string& sql) {
+  pqxx::nontransaction tx(*connection_);
+  ++queries_;
+  tx.exec_params(sql);
+}
+
 std::vector<Connection::Row> Connection::query(const std::string& sql,
                                                const std::vector<std::optional<std::string>>& params) {
   pqxx::nontransaction tx(*connection_);

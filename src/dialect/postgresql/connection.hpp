@@ -22,6 +22,9 @@ class Connection {
   explicit Connection(const std::string& conninfo);
 
   void exec(const std::string& sql);
+  // Runs exactly one statement: through the extended protocol, where the
+  // server refuses a second one instead of running it.
+  void exec_one(const std::string& sql);
   std::vector<Row> query(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
   std::size_t queries_sent() const { return queries_; }
   std::string quote(const std::string& value);

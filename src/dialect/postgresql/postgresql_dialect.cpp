@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
 
 #include "dialect/postgresql/database.hpp"
@@ -32,6 +33,66 @@ std::vector<std::string> schemas_for(const config::DatabaseUrl& url, const model
 
 
 bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+
+// Why an expression of the document would not stay inside the clause the
+// renderer puts it in, or nothing. Expressions go into CREATE statements as
+// written, so a ")" that closes more than the expression opened, a ";", or a
+// string, name or comment left open (which takes in the SQL after it) would
+// let it end its clause and add SQL of its own. Read with PostgreSQL's rules:
+// '' strings and E'' strings with backslash escapes, "" names, $tag$ strings,
+// nested /* */ comments, and -- comments that a line break or a carriage
+// return ends.
+std::optional<std::string> leaves_its_clause(const std::string& sql) {
+  auto word = [](char c) { return is_word_char(c) || static_cast<unsigned char>(c) >= 0x80; };
+  const std::size_t n = sql.size();
+  int depth = 0;
+  std::size_t i = 0;
+  while (i < n) {
+    const char c = sql[i];
+    if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+      while (i < n && sql[i] != '\n' && sql[i] != '\r') ++i;
+      if (i == n) return std::string("it ends in a -- comment, which would comment out the SQL after it");
+    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+      int nested = 1;
+      for (i += 2; i < n && nested > 0;) {
+        if (sql.compare(i, 2, "/*") == 0) ++nested, i += 2;
+        else if (sql.compare(i, 2, "*/") == 0) --nested, i += 2;
+        else ++i;
+      }
+      if (nested > 0) return std::string("it leaves a /* comment open");
+    } else if (c == '\'' || c == '"') {
+      const bool backslash = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') && (i < 2 || !word(sql[i - 2]));
+      bool closed = false;
+      for (++i; i < n && !closed; ++i) {
+        if (backslash && sql[i] == '\\') {
+          ++i;
+        } else if (sql[i] == c) {
+          if (i + 1 < n && sql[i + 1] == c) ++i;
+          else closed = true;
+        }
+      }
+      if (!closed) return std::string("it leaves a string or quoted name open");
+    } else if (c == '$' && (i == 0 || !word(sql[i - 1])) && i + 1 < n && !std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+      std::size_t j = i + 1;
+      while (j < n && word(sql[j]) && sql[j] != '$') ++j;
+      if (j < n && sql[j] == '$') {
+        const std::string tag = sql.substr(i, j - i + 1);
+        const std::size_t end = sql.find(tag, j + 1);
+        if (end == std::string::npos) return std::string("it leaves a " + tag + " string open");
+        i = end + tag.size();
+      } else {
+        i = j;
+      }
+    } else {
+      if (c == '(') ++depth;
+      if (c == ')' && --depth < 0) return std::string("it closes a parenthesis it did not open");
+      if (c == ';') return std::string("it holds a \";\", which would end the statement");
+      ++i;
+    }
+  }
+  if (depth > 0) return std::string("it leaves a parenthesis open");
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -77,6 +138,32 @@ void PostgresqlDialect::validate(const model::Schema& desired, Diagnostics& diag
 model::Schema PostgresqlDialect::normalize(const model::Schema& document, const config::DatabaseUrl& target,
                                           Diagnostics& diagnostics, const std::set<std::string>& unchanged) const {
   const model::Schema desired = diff::without_tables(document, unchanged, *this);
+  // Expressions are checked before any reaches the server, each at its line.
+  const std::size_t errors_before = diagnostics.error_count();
+  auto contained = [&](const std::string& sql, const SourceLocation& where, const std::string& what) {
+    if (auto reason = leaves_its_clause(sql)) diagnostics.error(where, what + " would not stay inside its clause: " + *reason);
+  };
+  for (const model::Table& t : desired.tables) {
+    for (const model::Column& c : t.columns) {
+      const std::string column = quoted(t.name + "." + c.name);
+      if (c.default_value && c.default_value->kind == model::Default::Kind::Expression)
+        contained(c.default_value->expression, c.default_value->where, "default of column " + column);
+      if (c.generated) contained(c.generated->expression, c.where, "generated expression of column " + column);
+    }
+    for (const model::CheckConstraint& k : t.checks) contained(k.expression, k.where, "a check of table " + quoted(t.name));
+    for (const model::Index& i : t.indexes) {
+      if (i.where_clause) contained(*i.where_clause, i.where, "the where of index " + quoted(i.name));
+      for (const model::IndexKey& k : i.keys)
+        if (k.is_expression()) contained(k.expression, i.where, "an expression of index " + quoted(i.name));
+    }
+  }
+  for (const model::Domain& d : desired.domains) {
+    if (d.default_value && d.default_value->kind == model::Default::Kind::Expression)
+      contained(d.default_value->expression, d.default_value->where, "default of domain " + quoted(d.name));
+    for (const model::CheckConstraint& k : d.checks) contained(k.expression, k.where, "a check of domain " + quoted(d.name));
+  }
+  if (diagnostics.error_count() > errors_before) return {};
+
   config::DatabaseUrl server = target;
   server.schemas = schemas_for(server, document);
   auto scratch = PostgresqlDatabase::create_scratch(server.scratch_conninfo.empty() ? server.conninfo : server.scratch_conninfo,
@@ -85,7 +172,6 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   for (const std::string& s : server.schemas)
     if (s != "public") c.exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(s));
 
-  const std::size_t errors_before = diagnostics.error_count();
   diff::DiffResult creation = diff::diff_schemas({}, desired, *this);
   plan::Plan plan = plan::order_changes(std::move(creation.changes), {}, desired);
   // Each change is created alone so that an engine error names its object.
@@ -94,7 +180,7 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   auto run = [&](const plan::Plan& one, const SourceLocation& where, const std::string& what) {
     for (const Statement& s : render_plan(one)) {
       try {
-        c.exec(s.sql);
+        c.exec_one(s.sql);  // a definition that brings a second statement along is refused, not run
       } catch (const std::exception& e) {
         std::string reason = e.what();
         while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();

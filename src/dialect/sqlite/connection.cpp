@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "dialect/sqlite/lexer.hpp"
+
 namespace strata::dialect::sqlite {
 
 Connection::Connection(const std::string& path, int flags) {
@@ -26,6 +28,28 @@ void Connection::exec(const std::string& sql) {
     sqlite3_free(error);
     throw std::runtime_error(message);
   }
+}
+
+void Connection::exec_one(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, &tail) != SQLITE_OK)
+    throw std::runtime_error(sqlite3_errmsg(db_));
+  const std::string rest = tail ? std::string(tail, static_cast<std::size_t>(sql.c_str() + sql.size() - tail)) : "";
+  for (const Token& t : significant_tokens(rest)) {
+    if (t.is_punct(";")) continue;
+    sqlite3_finalize(stmt);
+    const std::string next = rest.substr(t.begin, std::min<std::size_t>(60, rest.find('\n', t.begin) - t.begin));
+    throw std::runtime_error("more than one statement: \"" + next +
+                             "\" follows the end of the first; a definition must be one statement");
+  }
+  if (!stmt) return;  // only blanks and comments
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+  }
+  const std::string message = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_DONE) throw std::runtime_error(message);
 }
 
 std::vector<Connection::Row> Connection::query(const std::string& sql,

@@ -23,6 +23,10 @@ class Connection {
 
   // Runs one or more statements; throws std::runtime_error with SQLite's message.
   void exec(const std::string& sql);
+  // Runs exactly one statement: text after it other than blanks, comments and
+  // semicolons is refused, not run (std::runtime_error), so that a definition
+  // cannot bring a statement of its own along.
+  void exec_one(const std::string& sql);
   // All rows of one query, every value as text (NULL as nullopt). params bind
   // to ?1, ?2, ... as text (nullopt as NULL).
   std::vector<Row> query(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -24,6 +25,57 @@ using model::iequals;
 using model::to_lower;
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+// Whether a string, quoted name, blob or comment token is closed. The lexer
+// ends an unclosed one at the end of the input.
+bool token_closed(const Token& t, const std::string& sql) {
+  const std::string& s = t.text;
+  switch (t.kind) {
+    case Token::Kind::String:
+    case Token::Kind::QuotedIdentifier: {
+      const char close = s[0] == '[' ? ']' : s[0];
+      for (std::size_t i = 1; i < s.size(); ++i) {
+        if (s[i] != close) continue;
+        if (close != ']' && i + 1 < s.size() && s[i + 1] == close) {
+          ++i;
+          continue;
+        }
+        return i + 1 == s.size();
+      }
+      return false;
+    }
+    case Token::Kind::Blob:
+      return s.size() >= 3 && s.back() == '\'';
+    case Token::Kind::Comment:
+      if (s.compare(0, 2, "/*") == 0) return s.size() >= 4 && s.compare(s.size() - 2, 2, "*/") == 0;
+      return t.end < sql.size();  // a line comment is closed by the line break after it
+    default:
+      return true;
+  }
+}
+
+// Why SQL from the document would not stay inside the place the renderer puts
+// it in, or nothing. Expressions, view queries and trigger statements go into
+// the plan as written, so a ")" that closes more than the text opened, a ";"
+// in an expression, or a string, name or comment left open (which takes in
+// the SQL after it) would let the text end its clause and add SQL of its own.
+// SQLite itself accepts some of these whenever the result still parses.
+std::optional<std::string> leaves_its_clause(const std::string& sql, bool expression) {
+  int depth = 0;
+  for (const Token& t : tokenize(sql)) {
+    if (!token_closed(t, sql)) {
+      if (t.kind == Token::Kind::Comment && t.text.compare(0, 2, "--") == 0)
+        return std::string("it ends in a -- comment, which would comment out the SQL after it");
+      return std::string(t.kind == Token::Kind::Comment ? "it leaves a /* comment open"
+                                                         : "it leaves a string or quoted name open");
+    }
+    if (t.is_punct("(")) ++depth;
+    if (t.is_punct(")") && --depth < 0) return std::string("it closes a parenthesis it did not open");
+    if (t.is_punct(";") && expression) return std::string("it holds a \";\", which would end the statement");
+  }
+  if (depth > 0) return std::string("it leaves a parenthesis open");
+  return std::nullopt;
+}
 
 // In-memory databases the desired schema is created in, to be read back as
 // SQLite stores it. SQLite re-reads its schema table and clears a cache of
@@ -104,7 +156,7 @@ class ScratchSet {
     model::Table bare = *found->second;
     bare.indexes.clear();
     one.changes = {diff::CreateTable{bare}};
-    for (const Statement& s : render_plan(one)) context().exec(s.sql);
+    for (const Statement& s : render_plan(one)) context().exec_one(s.sql);
   }
 
   std::map<std::string, const model::Table*> desired_tables_;  // lowercased name -> table
@@ -197,6 +249,28 @@ model::Schema SqliteDialect::normalize(const model::Schema& document, const conf
   auto scratch = std::make_unique<Connection>(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY);
   const std::size_t errors_before = diagnostics.error_count();
   // Expressions are checked one by one first, so an error points at its line.
+  auto contained = [&](const std::string& sql, bool expression, const SourceLocation& where, const std::string& what) {
+    if (auto reason = leaves_its_clause(sql, expression))
+      diagnostics.error(where, what + " would not stay inside its clause: " + *reason);
+  };
+  for (const model::Table& t : desired.tables) {
+    const std::string table = quoted(t.name);
+    for (const model::Column& c : t.columns) {
+      const std::string column = quoted(t.name + "." + c.name);
+      if (c.default_value && c.default_value->kind == model::Default::Kind::Expression)
+        contained(c.default_value->expression, true, c.default_value->where, "default of column " + column);
+      if (c.generated) contained(c.generated->expression, true, c.where, "generated expression of column " + column);
+    }
+    for (const model::CheckConstraint& k : t.checks) contained(k.expression, true, k.where, "a check of table " + table);
+    for (const model::Index& i : t.indexes) {
+      if (i.where_clause) contained(*i.where_clause, true, i.where, "the where of index " + quoted(i.name));
+      for (const model::IndexKey& k : i.keys)
+        if (k.is_expression()) contained(k.expression, true, i.where, "an expression of index " + quoted(i.name));
+    }
+  }
+  for (const model::View& v : desired.views) contained(v.sql, false, v.where, "the query of view " + quoted(v.name));
+  for (const model::Trigger& t : desired.triggers) contained(t.sql, false, t.where, "trigger " + quoted(t.name));
+  if (diagnostics.error_count() > errors_before) return {};
   for (const model::Table& t : desired.tables) {
     for (const model::Column& c : t.columns) {
       if (c.default_value && c.default_value->kind == model::Default::Kind::Expression) {
@@ -227,7 +301,7 @@ model::Schema SqliteDialect::normalize(const model::Schema& document, const conf
     Connection& target = scratches.connection_for(change);
     for (const Statement& s : render_plan(one)) {
       try {
-        target.exec(s.sql);
+        target.exec_one(s.sql);
       } catch (const std::runtime_error& e) {
         diagnostics.error(where, what + ": SQLite rejects its definition: " + e.what());
         break;
