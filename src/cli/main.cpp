@@ -1,6 +1,7 @@
 // strata's entry point: wires the verbs and maps errors to exit codes
 // (documented in docs/exit-codes.md).
 #include <iostream>
+#include <sstream>
 
 #include "cli/command.hpp"
 #include "strata/config/url.hpp"
@@ -70,7 +71,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
+    // CLI11 repeats the arguments it could not place, and a URL given without
+    // --url is one of them: its password is hidden as everywhere else.
+    std::ostringstream err;
+    const int code = app.exit(e, std::cout, err);
+    std::cerr << config::redact_url(err.str());
     return code == 0 ? 0 : static_cast<int>(ExitCode::Usage);
   }
 

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -11,6 +12,28 @@ namespace strata::dialect::postgresql {
 
 namespace {
 
+// libpq quotes the part of a connection string it cannot read, and that part
+// may be the password ("invalid percent-encoded token: "pa%zz""), which the
+// redaction of the whole message cannot recognize. A quoted fragment taken
+// from the string stays only when it can be seen there with the passwords
+// hidden; libpq's own words ("]") stay.
+std::string without_password_fragments(const std::string& message, const std::string& conninfo) {
+  const std::string visible = config::redact_url(conninfo);
+  std::string out;
+  std::size_t i = 0;
+  while (i < message.size()) {
+    const std::size_t open = message.find('"', i);
+    const std::size_t close = open == std::string::npos ? open : message.find('"', open + 1);
+    if (close == std::string::npos) break;
+    const std::string fragment = message.substr(open + 1, close - open - 1);
+    const std::string shown = config::redact_url(fragment);
+    const bool hidden = visible.find(shown) == std::string::npos && conninfo.find(fragment) != std::string::npos;
+    out += message.substr(i, open + 1 - i) + (hidden ? "***" : shown) + "\"";
+    i = close + 1;
+  }
+  return out + message.substr(std::min(i, message.size()));
+}
+
 std::map<std::string, std::string> parse_conninfo(const std::string& conninfo) {
   std::map<std::string, std::string> out;
   char* error = nullptr;
@@ -19,7 +42,8 @@ std::map<std::string, std::string> parse_conninfo(const std::string& conninfo) {
     std::string message = error ? error : "cannot parse the connection string";
     PQfreemem(error);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    throw Error(ExitCode::InvalidInput, "invalid PostgreSQL connection string: " + message);
+    throw Error(ExitCode::InvalidInput,
+                "invalid PostgreSQL connection string: " + without_password_fragments(message, conninfo));
   }
   for (PQconninfoOption* o = options; o->keyword; ++o)
     if (o->val) out[o->keyword] = o->val;
@@ -71,9 +95,11 @@ Connection::Connection(const std::string& conninfo) {
   } catch (const pqxx::broken_connection& e) {
     std::string reason = e.what();
     while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
-    throw Error(ExitCode::Connection, "cannot connect to PostgreSQL (" + describe_conninfo(conninfo) + "): " + reason);
+    throw Error(ExitCode::Connection, "cannot connect to PostgreSQL (" + describe_conninfo(conninfo) +
+                                          "): " + without_password_fragments(reason, conninfo));
   } catch (const std::exception& e) {
-    throw Error(ExitCode::Connection, "cannot connect to PostgreSQL (" + describe_conninfo(conninfo) + "): " + e.what());
+    throw Error(ExitCode::Connection, "cannot connect to PostgreSQL (" + describe_conninfo(conninfo) +
+                                          "): " + without_password_fragments(e.what(), conninfo));
   }
 }
 
