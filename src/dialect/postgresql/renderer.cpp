@@ -40,6 +40,14 @@ std::optional<std::string> serial_base(const std::string& type) {
   return std::nullopt;
 }
 
+// A body in dollar quotes, with a tag the body does not hold: a name with
+// "$$" in it must not end the quote early.
+std::string dollar_quoted(const std::string& body) {
+  std::string tag = "$$";
+  for (int n = 1; body.find(tag) != std::string::npos; ++n) tag = "$q" + std::to_string(n) + "$";
+  return tag + " " + body + " " + tag;
+}
+
 std::string comment_literal(const std::optional<std::string>& comment) {
   return comment ? quote_string(*comment) : std::string("NULL");
 }
@@ -458,8 +466,8 @@ class Renderer {
     if (from_serial && !to_serial) {
       // The column stops being serial: its default and the sequence it owns go.
       out_.push_back(stmt(prefix + " DROP DEFAULT", what + ": no longer serial"));
-      out_.push_back(stmt("DO $$ BEGIN EXECUTE format('DROP SEQUENCE %s', pg_get_serial_sequence(" +
-                              quote_string(table_name(m.to)) + ", " + quote_string(c.to.name) + ")); END $$",
+      out_.push_back(stmt("DO " + dollar_quoted("BEGIN EXECUTE format('DROP SEQUENCE %s', pg_get_serial_sequence(" +
+                                                quote_string(table_name(m.to)) + ", " + quote_string(c.to.name) + ")); END"),
                           what + ": drop the sequence it owned"));
     }
     if ((c.default_changed || type_changed) && c.from.default_value)
