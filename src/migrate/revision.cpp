@@ -47,6 +47,11 @@ RevisionResult create_revision(const dialect::Dialect& dialect, const config::Da
   std::error_code ec;
   fs::create_directories(migrations_dir, ec);
   if (ec) throw Error(ExitCode::InvalidInput, "cannot create \"" + migrations_dir + "\": " + ec.message());
+  // What a revision killed mid-write left behind is not a migration (load_directory
+  // reads *.sql only), but would end up committed with the folder: it goes.
+  remove_leftover_temporaries(migrations_dir, [](const std::string& name) {
+    return name == kSumFileName || parse_file_name(name).has_value();
+  });
   Directory directory = open_directory(migrations_dir);
   if (!options.allowances.ignore_sum) {
     auto problems = verify_sum(directory);
