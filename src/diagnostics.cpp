@@ -6,8 +6,13 @@
 
 namespace strata {
 
+const std::string& FileName::empty_name() {
+  static const std::string kEmpty;
+  return kEmpty;
+}
+
 std::string SourceLocation::str() const {
-  std::string out = file;
+  std::string out = file.str();
   if (line > 0) {
     out += ":" + std::to_string(line);
     if (column > 0) out += ":" + std::to_string(column);

@@ -15,7 +15,7 @@ namespace strata::load {
 
 namespace {
 
-SourceLocation location(const std::string& file, const toml::source_position& pos) {
+SourceLocation location(const FileName& file, const toml::source_position& pos) {
   return {file, static_cast<int>(pos.line), static_cast<int>(pos.column)};
 }
 
@@ -29,7 +29,7 @@ std::string float_text(double value) {
   return text;
 }
 
-Node convert(const toml::node& t, const std::string& file) {
+Node convert(const toml::node& t, const FileName& file) {
   Node node;
   node.where = location(file, t.source().begin);
   if (const toml::table* table = t.as_table()) {
@@ -145,7 +145,7 @@ Node read_toml(const std::string& content, const std::string& file, Diagnostics&
   }
   try {
     toml::table root = toml::parse(content, file);
-    return convert(root, file);
+    return convert(root, FileName(file));
   } catch (const toml::parse_error& e) {
     diagnostics.error(location(file, e.source().begin), "invalid TOML: " + std::string(e.description()));
     return Node{};

@@ -24,7 +24,7 @@ constexpr int kMaxDepth = 200;  // deeper nesting is no schema; refuse it before
 constexpr std::size_t kMaxAliasNodes = 1000000;
 constexpr const char* kStringTag = "tag:yaml.org,2002:str";
 
-SourceLocation location(const std::string& file, const yaml_mark_t& mark) {
+SourceLocation location(const FileName& file, const yaml_mark_t& mark) {
   return {file, static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
 }
 
@@ -198,7 +198,7 @@ class TreeBuilder {
   }
 
   yaml_parser_t parser_{};
-  const std::string& file_;
+  const FileName file_;  // one shared name for every location
   Diagnostics& diagnostics_;
   std::map<std::string, std::pair<Node, std::size_t>> anchors_;  // anchor -> its tree and node count
   std::size_t nodes_ = 0;        // nodes in the tree so far, alias copies included
