@@ -229,9 +229,12 @@ void read_column(const Node& node, Table& table, std::vector<std::string>& inlin
   Column column;
   column.where = node.where;
   column.name = r.string("name", true).value_or("");
-  if (auto type = r.string("type", true)) {
+  // An empty type is a column without a declared type, which SQLite allows
+  // (and inspect writes as type: ""); engines that need a type refuse it.
+  const Node* type_node = r.get("type");
+  if (auto type = r.string("type", !(type_node && type_node->is_string() && type_node->text.empty()))) {
     column.type = *type;
-    column.type_where = r.get("type")->where;
+    column.type_where = type_node->where;
   }
   column.nullable = r.boolean("nullable").value_or(false);
   column.autoincrement = r.boolean("autoincrement").value_or(false);

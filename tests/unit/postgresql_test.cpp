@@ -14,6 +14,7 @@
 #include "dialect/postgresql/introspector.hpp"
 #include "strata/config/url.hpp"
 #include "strata/dialect/dialect.hpp"
+#include "strata/load/loader.hpp"
 #include "strata/emit/document_writer.hpp"
 #include "strata/reconcile.hpp"
 #include "test_support.hpp"
@@ -384,4 +385,15 @@ TEST_CASE("PostgreSQL type aliases compare equal to the names format_type gives"
   CHECK_FALSE(d.types_equal("integer", "bigint"));
   CHECK_FALSE(d.types_equal("mood", "text"));
   CHECK_FALSE(d.types_equal("char", "character(2)"));
+}
+
+TEST_CASE("PostgreSQL refuses a column with an empty type, which only SQLite allows", "[postgresql][errors]") {
+  const dialect::Dialect& d = dialect::dialect_for(config::parse_database_url("postgresql://localhost/x"));
+  load::LoadResult loaded = load::load_schema_text("tables:\n  - name: t\n    columns:\n      - { name: a, type: \"\" }\n",
+                                                   "schema.yaml", load::Format::Yaml);
+  REQUIRE_FALSE(loaded.diagnostics.has_errors());
+  d.validate(loaded.schema, loaded.diagnostics);
+  REQUIRE(loaded.diagnostics.has_errors());
+  CHECK(loaded.diagnostics.all().front().str().find("schema.yaml:4:26: error: column \"t.a\": PostgreSQL needs a type") !=
+        std::string::npos);
 }

@@ -245,3 +245,14 @@ TEST_CASE("a schema larger than one scratch database normalizes like a small one
   CHECK(again.tables.size() == 450);
   CHECK(reconcile(*s.dialect, current, again).statements.empty());
 }
+
+TEST_CASE("a column without a declared type round-trips through inspect as type \"\"", "[sqlite]") {
+  Scenario s("CREATE TABLE t (a, b INTEGER);",
+             "tables:\n  - name: t\n    columns:\n      - { name: a, type: \"\", nullable: true }\n"
+             "      - { name: b, type: INTEGER, nullable: true }\n");
+  auto database = s.open(dialect::OpenMode::ReadOnly);
+  const model::Schema current = database->introspect();
+  REQUIRE(current.tables.size() == 1);
+  CHECK(current.tables[0].columns[0].type.empty());
+  CHECK(reconcile(*s.dialect, current, s.desired).statements.empty());
+}

@@ -116,6 +116,9 @@ void PostgresqlDialect::validate(const model::Schema& desired, Diagnostics& diag
     if (t.options.strict || t.options.without_rowid)
       diagnostics.error(t.where, "table " + quoted(t.name) + ": strict and without_rowid are SQLite options; remove them");
     for (const model::Column& c : t.columns) {
+      if (c.type.empty() && c.type_where.known())
+        diagnostics.error(c.type_where, "column " + quoted(t.name + "." + c.name) +
+                                            ": PostgreSQL needs a type; an empty one is SQLite's column without a declared type");
       if (c.autoincrement)
         diagnostics.error(c.where, "column " + quoted(t.name + "." + c.name) +
                                        ": autoincrement is SQLite's; on PostgreSQL use identity: always (or by default)");
