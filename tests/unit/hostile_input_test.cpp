@@ -25,6 +25,7 @@
 using strata::testing::CommandResult;
 using strata::testing::read_file;
 using strata::testing::run_strata;
+using strata::testing::PgDatabase;
 using strata::testing::TempDir;
 namespace fs = std::filesystem;
 
@@ -165,44 +166,6 @@ void sqlite_exec(const std::string& db, const std::string& sql) {
   c.exec(sql);
 }
 
-// A fresh database on the PostgreSQL test server, dropped at the end.
-class PgDatabase {
- public:
-  PgDatabase() {
-    const char* server = std::getenv("STRATA_TEST_PG_URL");
-    if (!server) return;
-    server_ = server;
-    static int counter = 0;
-    name_ = "strata_hostile_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-    strata::dialect::postgresql::Connection(server_).exec("CREATE DATABASE " + name_ + " TEMPLATE template0");
-    url_ = server_.substr(0, server_.rfind('/') + 1) + name_;
-  }
-  ~PgDatabase() {
-    if (name_.empty()) return;
-    try {
-      strata::dialect::postgresql::Connection(server_).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    } catch (const std::exception&) {
-    }
-  }
-  PgDatabase(const PgDatabase&) = delete;
-  PgDatabase& operator=(const PgDatabase&) = delete;
-  bool available() const { return !url_.empty(); }
-  const std::string& url() const { return url_; }
-  const std::string& name() const { return name_; }
-  const std::string& server() const { return server_; }
-  std::string port() const {
-    const std::size_t colon = server_.rfind(':');
-    return server_.substr(colon + 1, server_.rfind('/') - colon - 1);
-  }
-  void exec(const std::string& sql) const { strata::dialect::postgresql::Connection(url_).exec(sql); }
-  std::string value(const std::string& sql) const {
-    auto rows = strata::dialect::postgresql::Connection(url_).query(sql);
-    return rows.empty() || rows[0].empty() ? "" : rows[0][0].value_or("NULL");
-  }
-
- private:
-  std::string server_, name_, url_;
-};
 
 #define REQUIRE_PG_SERVER(db)                                                   \
   if (!(db).available()) {                                                      \
@@ -327,9 +290,9 @@ TEST_CASE("hostile names in a YAML or TOML document on SQLite: planned, applied,
 
 TEST_CASE("hostile names on PostgreSQL: inspected, planned into an empty database, inspected again, rows kept",
           "[hostile][postgresql]") {
-  PgDatabase source;
+  PgDatabase source("strata_hostile");
   REQUIRE_PG_SERVER(source);
-  PgDatabase fresh, migrated;
+  PgDatabase fresh("strata_hostile"), migrated("strata_hostile");
   source.exec(hostile_database_sql(false));
   TempDir dir;
   auto inspect = run_strata("inspect --url " + source.url() + " -o schema.yaml", dir.path());
@@ -377,9 +340,9 @@ TEST_CASE("hostile names on PostgreSQL: inspected, planned into an empty databas
 }
 
 TEST_CASE("hostile names in a document on PostgreSQL: planned, applied, then nothing to plan", "[hostile][postgresql]") {
-  PgDatabase db;
+  PgDatabase db("strata_hostile");
   REQUIRE_PG_SERVER(db);
-  PgDatabase migrated;
+  PgDatabase migrated("strata_hostile");
   TempDir dir;
   dir.write("schema.yaml", hostile_document(true, false));
   INFO(read_file(dir.file("schema.yaml")));
@@ -526,7 +489,7 @@ TEST_CASE("SQLite: an expression cannot end its clause and run SQL of its own", 
 }
 
 TEST_CASE("PostgreSQL: an expression cannot end its clause and run SQL of its own", "[hostile][postgresql]") {
-  PgDatabase db;
+  PgDatabase db("strata_hostile");
   REQUIRE_PG_SERVER(db);
   db.exec("CREATE TABLE victim (id integer PRIMARY KEY, note text NOT NULL); INSERT INTO victim VALUES (1, 'x');");
   TempDir dir;
@@ -820,9 +783,10 @@ TEST_CASE("a password in a URL that cannot be used is never printed", "[hostile]
 }
 
 TEST_CASE("a password in a URL of a live server is never printed, right or wrong", "[hostile][passwords][postgresql]") {
-  PgDatabase by_url;
+  PgDatabase by_url("strata_hostile");
   REQUIRE_PG_SERVER(by_url);
-  PgDatabase by_keywords, by_env, by_config, with_dev_url, scram;
+  PgDatabase by_keywords("strata_hostile"), by_env("strata_hostile"), by_config("strata_hostile"), with_dev_url("strata_hostile"),
+      scram("strata_hostile");
   const std::string host = "127.0.0.1:" + by_url.port();
   auto url_of = [&](const PgDatabase& db) { return "postgresql://postgres:" + kPassword + "@" + host + "/" + db.name(); };
   int runs = 0;

@@ -19,6 +19,7 @@
 #include "test_support.hpp"
 
 using strata::testing::run_strata;
+using strata::testing::PgDatabase;
 using strata::testing::TempDir;
 
 namespace {
@@ -172,41 +173,12 @@ TEST_CASE("apply plans again when another process rolls back while it waits; rol
 
 namespace {
 
-// A fresh database on the PostgreSQL test server, dropped at the end.
-class PgDatabase {
- public:
-  PgDatabase() {
-    const char* server = std::getenv("STRATA_TEST_PG_URL");
-    if (!server) return;
-    server_ = server;
-    static int counter = 0;
-    name_ = "strata_reliability_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-    strata::dialect::postgresql::Connection(server_).exec("CREATE DATABASE " + name_ + " TEMPLATE template0");
-    url_ = server_.substr(0, server_.rfind('/') + 1) + name_;
-  }
-  ~PgDatabase() {
-    if (name_.empty()) return;
-    try {
-      strata::dialect::postgresql::Connection(server_).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    } catch (const std::exception&) {
-    }
-  }
-  bool available() const { return !url_.empty(); }
-  const std::string& url() const { return url_; }
-  std::string value(const std::string& query) const {
-    auto rows = strata::dialect::postgresql::Connection(url_).query(query);
-    return rows.empty() || rows[0].empty() ? "" : rows[0][0].value_or("NULL");
-  }
-
- private:
-  std::string server_, name_, url_;
-};
 
 }  // namespace
 
 TEST_CASE("PostgreSQL: a waiting applier names the session that holds the lock; --lock-timeout ends the wait",
           "[postgresql][reliability]") {
-  PgDatabase db;
+  PgDatabase db("strata_reliability");
   if (!db.available()) {
     WARN("STRATA_TEST_PG_URL is not set: this PostgreSQL test did not run");
     return;
@@ -245,7 +217,7 @@ TEST_CASE("PostgreSQL: a waiting applier names the session that holds the lock; 
 
 TEST_CASE("PostgreSQL: a migration whose session the server ends fails with its file named and leaves nothing",
           "[postgresql][reliability]") {
-  PgDatabase db;
+  PgDatabase db("strata_reliability");
   if (!db.available()) {
     WARN("STRATA_TEST_PG_URL is not set: this PostgreSQL test did not run");
     return;

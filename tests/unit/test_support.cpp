@@ -1,6 +1,9 @@
 #include "test_support.hpp"
 
+#include "dialect/postgresql/connection.hpp"
+
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -51,6 +54,37 @@ CommandResult run_strata(const std::string& args, const std::filesystem::path& d
   result.out = read_file(out);
   result.err = read_file(err);
   return result;
+}
+
+PgDatabase::PgDatabase(const std::string& prefix) {
+  const char* server = std::getenv("STRATA_TEST_PG_URL");
+  if (!server) return;
+  server_ = server;
+  static std::atomic<int> counter{0};
+  name_ = prefix + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  dialect::postgresql::Connection(server_).exec("CREATE DATABASE " + name_ + " TEMPLATE template0");
+  url_ = server_.substr(0, server_.rfind('/') + 1) + name_;
+}
+
+PgDatabase::~PgDatabase() {
+  if (name_.empty()) return;
+  try {
+    dialect::postgresql::Connection(server_).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  } catch (const std::exception&) {
+    // Best effort: a leftover test database holds nothing of value.
+  }
+}
+
+std::string PgDatabase::port() const {
+  const std::size_t colon = server_.rfind(':');
+  return server_.substr(colon + 1, server_.rfind('/') - colon - 1);
+}
+
+void PgDatabase::exec(const std::string& sql) const { dialect::postgresql::Connection(url_).exec(sql); }
+
+std::string PgDatabase::value(const std::string& query) const {
+  auto rows = dialect::postgresql::Connection(url_).query(query);
+  return rows.empty() || rows[0].empty() ? "" : rows[0][0].value_or("NULL");
 }
 
 }  // namespace strata::testing

@@ -35,4 +35,25 @@ CommandResult run_strata(const std::string& args, const std::filesystem::path& d
 std::string read_file(const std::string& path);
 std::string source_path(const std::string& relative);  // a path inside the repository
 
+// A fresh database on the PostgreSQL test server (STRATA_TEST_PG_URL), named
+// <prefix>_<pid>_<n> and dropped at the end; not available() without a server.
+class PgDatabase {
+ public:
+  explicit PgDatabase(const std::string& prefix);
+  ~PgDatabase();
+  PgDatabase(const PgDatabase&) = delete;
+  PgDatabase& operator=(const PgDatabase&) = delete;
+  bool available() const { return !url_.empty(); }
+  const std::string& url() const { return url_; }
+  const std::string& name() const { return name_; }
+  const std::string& server() const { return server_; }
+  std::string port() const;
+  void exec(const std::string& sql) const;
+  // The first value of the first row ("" for no row, "NULL" for NULL).
+  std::string value(const std::string& query) const;
+
+ private:
+  std::string server_, name_, url_;
+};
+
 }  // namespace strata::testing
