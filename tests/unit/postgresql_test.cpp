@@ -235,6 +235,13 @@ TEST_CASE("scratch databases go to --dev-url when the target role cannot create 
   CHECK(with_dev.out.find("CREATE TABLE t") != std::string::npos);
   auto from_env = run_strata("plan --url " + plain, dir.path(), "STRATA_DEV_URL=" + db.server());
   CHECK(from_env.exit_code == 0);
+  // A database that already matches its files needs no scratch database at all.
+  db.exec("CREATE TABLE t (id integer PRIMARY KEY)");
+  auto up_to_date = run_strata("plan --exit-code --url " + plain, dir.path());
+  INFO(up_to_date.err);
+  CHECK(up_to_date.exit_code == 0);
+  CHECK(up_to_date.out.empty());
+  db.exec("DROP TABLE t");
   // revision normalizes and replays there too.
   REQUIRE(run_strata("init", dir.path()).exit_code == 0);
   auto revision = run_strata("revision -m first --url " + plain + " --dev-url " + db.server(), dir.path());

@@ -166,6 +166,13 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
     for (const model::CheckConstraint& k : d.checks) contained(k.expression, k.where, "a check of domain " + quoted(d.name));
   }
   if (diagnostics.error_count() > errors_before) return {};
+  if (desired.tables.empty() && desired.enums.empty() && desired.domains.empty() && desired.sequences.empty() &&
+      desired.views.empty() && desired.triggers.empty() && desired.extensions.empty()) {
+    // Nothing the engine has to spell or check (a database that already
+    // matches its files): no scratch database, so no CREATEDB needed and no
+    // time spent.
+    return {};
+  }
 
   config::DatabaseUrl server = target;
   server.schemas = schemas_for(server, document);
