@@ -3,13 +3,12 @@
 // apply refuses a recorded hazard nobody allowed and runs it when allowed.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
+#include <optional>
 
-#include "dialect/postgresql/connection.hpp"
 #include "test_support.hpp"
 
+using strata::testing::PgDatabase;
 using strata::testing::run_strata;
 using strata::testing::TempDir;
 
@@ -22,26 +21,24 @@ struct HazardCase {
   bool needs_allow;
 };
 
-// Database URL for one case: a SQLite file, or a fresh PostgreSQL database.
-std::string make_database(const TempDir& dir, bool postgres, const std::string& setup) {
+// Database URL for one case: a SQLite file in dir, or a fresh PostgreSQL
+// database held (and dropped at the end) by pg.
+std::string make_database(const TempDir& dir, std::optional<PgDatabase>& pg, bool postgres, const std::string& setup) {
   if (!postgres) {
     dir.write("setup.sql", setup);
     REQUIRE(std::system(("sqlite3 -bail '" + dir.file("app.db") + "' < '" + dir.file("setup.sql") + "'").c_str()) == 0);
     return "sqlite:///" + dir.file("app.db");
   }
-  static int counter = 0;
-  const std::string server = std::getenv("STRATA_TEST_PG_URL");
-  const std::string name = "strata_hazard_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-  strata::dialect::postgresql::Connection(server).exec("CREATE DATABASE " + name + " TEMPLATE template0");
-  const std::string url = server.substr(0, server.rfind('/') + 1) + name;
-  strata::dialect::postgresql::Connection(url).exec(setup);
-  return url;
+  pg.emplace("strata_hazard");
+  pg->exec(setup);
+  return pg->url();
 }
 
 void check_hazard(const HazardCase& c, bool postgres) {
   INFO(c.code);
   TempDir dir;
-  const std::string url = make_database(dir, postgres, c.setup);
+  std::optional<PgDatabase> pg;
+  const std::string url = make_database(dir, pg, postgres, c.setup);
   REQUIRE(run_strata("init", dir.path()).exit_code == 0);
   dir.write("strata.toml", "[database]\nurl = \"" + url + "\"\n");
   REQUIRE(run_strata("inspect -o schema.yaml", dir.path()).exit_code == 0);

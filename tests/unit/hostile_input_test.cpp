@@ -167,11 +167,6 @@ void sqlite_exec(const std::string& db, const std::string& sql) {
 }
 
 
-#define REQUIRE_PG_SERVER(db)                                                   \
-  if (!(db).available()) {                                                      \
-    WARN("STRATA_TEST_PG_URL is not set: this PostgreSQL test did not run");    \
-    return;                                                                     \
-  }
 
 // What every hostile table holds after it was built: its own name as the value.
 void check_rows(const std::function<std::string(const std::string&)>& value) {

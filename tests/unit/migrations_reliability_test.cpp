@@ -171,18 +171,10 @@ TEST_CASE("apply plans again when another process rolls back while it waits; rol
   CHECK(sql(dir, "SELECT group_concat(version) FROM strata_schema_versions") == "1,2");
 }
 
-namespace {
-
-
-}  // namespace
-
 TEST_CASE("PostgreSQL: a waiting applier names the session that holds the lock; --lock-timeout ends the wait",
           "[postgresql][reliability]") {
   PgDatabase db("strata_reliability");
-  if (!db.available()) {
-    WARN("STRATA_TEST_PG_URL is not set: this PostgreSQL test did not run");
-    return;
-  }
+  REQUIRE_PG_SERVER(db);
   TempDir dir;
   dir.write("strata.toml", "[database]\nurl = \"" + db.url() + "\"\n");
   dir.write("migrations/1_one.sql", "-- strata:up\nCREATE TABLE one (id integer);\n-- strata:down\nDROP TABLE one;\n");
@@ -218,10 +210,7 @@ TEST_CASE("PostgreSQL: a waiting applier names the session that holds the lock; 
 TEST_CASE("PostgreSQL: a migration whose session the server ends fails with its file named and leaves nothing",
           "[postgresql][reliability]") {
   PgDatabase db("strata_reliability");
-  if (!db.available()) {
-    WARN("STRATA_TEST_PG_URL is not set: this PostgreSQL test did not run");
-    return;
-  }
+  REQUIRE_PG_SERVER(db);
   TempDir dir;
   dir.write("strata.toml", "[database]\nurl = \"" + db.url() + "\"\n");
   dir.write("migrations/1_one.sql", "-- strata:up\nCREATE TABLE one (id integer);\n-- strata:down\nDROP TABLE one;\n");

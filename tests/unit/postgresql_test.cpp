@@ -20,54 +20,13 @@
 #include "test_support.hpp"
 
 using namespace strata;
+using strata::testing::PgDatabase;
 using strata::testing::run_strata;
 using strata::testing::TempDir;
 
-namespace {
-
-// A fresh database on the test server for one test, dropped at the end.
-class TestDatabase {
- public:
-  TestDatabase() {
-    const char* server = std::getenv("STRATA_TEST_PG_URL");
-    if (!server) return;
-    server_ = server;
-    static int counter = 0;
-    name_ = "strata_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-    dialect::postgresql::Connection(server_).exec("CREATE DATABASE " + name_ + " TEMPLATE template0");
-    url_ = server_.substr(0, server_.rfind('/') + 1) + name_;
-  }
-  ~TestDatabase() {
-    if (name_.empty()) return;
-    try {
-      dialect::postgresql::Connection(server_).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    } catch (const std::exception&) {
-    }
-  }
-  bool available() const { return !url_.empty(); }
-  const std::string& url() const { return url_; }
-  const std::string& server() const { return server_; }
-  void exec(const std::string& sql) const { dialect::postgresql::Connection(url_).exec(sql); }
-  std::string value(const std::string& sql) const {
-    auto rows = dialect::postgresql::Connection(url_).query(sql);
-    return rows.empty() || rows[0].empty() ? "" : rows[0][0].value_or("NULL");
-  }
-
- private:
-  std::string server_, name_, url_;
-};
-
-#define REQUIRE_SERVER(db)                                                                   \
-  if (!(db).available()) {                                                                   \
-    WARN("STRATA_TEST_PG_URL is not set: this PostgreSQL test did not run");                 \
-    return;                                                                                  \
-  }
-
-}  // namespace
-
 TEST_CASE("PostgreSQL introspection sends as many queries for 1,000 tables as for 10", "[postgresql]") {
-  TestDatabase small, large;
-  REQUIRE_SERVER(small);
+  PgDatabase small("strata_test"), large("strata_test");
+  REQUIRE_PG_SERVER(small);
   auto tables = [](int n) {
     std::string sql = "CREATE TYPE kind AS ENUM ('a', 'b');";
     for (int i = 0; i < n; ++i) {
@@ -92,8 +51,8 @@ TEST_CASE("PostgreSQL introspection sends as many queries for 1,000 tables as fo
 }
 
 TEST_CASE("a PostgreSQL database inspects to a document that plans to nothing", "[postgresql][roundtrip]") {
-  TestDatabase db, fresh;
-  REQUIRE_SERVER(db);
+  PgDatabase db("strata_test"), fresh("strata_test");
+  REQUIRE_PG_SERVER(db);
   db.exec(R"SQL(
     CREATE EXTENSION IF NOT EXISTS citext;
     CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
@@ -138,8 +97,8 @@ TEST_CASE("the PostgreSQL examples build, plan to nothing and inspect back the s
   for (const auto& entry : fs::directory_iterator(strata::testing::source_path("examples/postgresql"))) {
     const std::string ext = entry.path().extension().string();
     if (ext != ".yaml" && ext != ".toml") continue;
-    TestDatabase db, again;
-    REQUIRE_SERVER(db);
+    PgDatabase db("strata_test"), again("strata_test");
+    REQUIRE_PG_SERVER(db);
     INFO(entry.path().string());
     const auto url = config::parse_database_url(db.url());
     const dialect::Dialect& d = dialect::dialect_for(url);
@@ -166,8 +125,8 @@ TEST_CASE("the PostgreSQL examples build, plan to nothing and inspect back the s
 }
 
 TEST_CASE("PostgreSQL bad input: each a clear message and exit code, nothing changed", "[postgresql][errors]") {
-  TestDatabase db;
-  REQUIRE_SERVER(db);
+  PgDatabase db("strata_test");
+  REQUIRE_PG_SERVER(db);
   db.exec("CREATE TABLE keep (id integer PRIMARY KEY); DROP ROLE IF EXISTS strata_password_user;"
           "CREATE ROLE strata_password_user LOGIN PASSWORD 'right-one';");
   TempDir dir;
@@ -218,8 +177,8 @@ TEST_CASE("PostgreSQL bad input: each a clear message and exit code, nothing cha
 }
 
 TEST_CASE("scratch databases go to --dev-url when the target role cannot create databases", "[postgresql]") {
-  TestDatabase db;
-  REQUIRE_SERVER(db);
+  PgDatabase db("strata_test");
+  REQUIRE_PG_SERVER(db);
   db.exec("DROP ROLE IF EXISTS strata_plain_user; CREATE ROLE strata_plain_user LOGIN NOCREATEDB;"
           "GRANT ALL ON SCHEMA public TO strata_plain_user;");
   const std::string host = db.url().substr(db.url().find('@') + 1);
@@ -250,8 +209,8 @@ TEST_CASE("scratch databases go to --dev-url when the target role cannot create 
 }
 
 TEST_CASE("plan counts failing rows on PostgreSQL too", "[postgresql][hazards]") {
-  TestDatabase db;
-  REQUIRE_SERVER(db);
+  PgDatabase db("strata_test");
+  REQUIRE_PG_SERVER(db);
   db.exec("CREATE TABLE hero (id integer PRIMARY KEY, name text, code text); INSERT INTO hero VALUES (1, NULL, 'a'), (2, 'b', 'a');");
   TempDir dir;
   dir.write("schema.yaml", "tables:\n  - name: hero\n    columns:\n      - { name: id, type: integer, primary_key: true }\n"
@@ -263,8 +222,8 @@ TEST_CASE("plan counts failing rows on PostgreSQL too", "[postgresql][hazards]")
 }
 
 TEST_CASE("online mode: CONCURRENTLY, NOT VALID then VALIDATE, while another connection keeps writing", "[postgresql][online]") {
-  TestDatabase db;
-  REQUIRE_SERVER(db);
+  PgDatabase db("strata_test");
+  REQUIRE_PG_SERVER(db);
   db.exec("CREATE TABLE team (id integer PRIMARY KEY); INSERT INTO team VALUES (1);"
           "CREATE TABLE hero (id serial PRIMARY KEY, name text, team_id integer);"
           "INSERT INTO hero (name, team_id) SELECT 'h' || i, 1 FROM generate_series(1, 50000) i;");
@@ -321,8 +280,8 @@ TEST_CASE("online mode: CONCURRENTLY, NOT VALID then VALIDATE, while another con
 }
 
 TEST_CASE("the heroes story with versioned migrations on PostgreSQL, rows kept", "[postgresql][migrations]") {
-  TestDatabase db;
-  REQUIRE_SERVER(db);
+  PgDatabase db("strata_test");
+  REQUIRE_PG_SERVER(db);
   TempDir dir;
   REQUIRE(run_strata("init", dir.path()).exit_code == 0);
   dir.write("strata.toml", "[database]\nurl = \"" + db.url() + "\"\n");
@@ -352,8 +311,8 @@ TEST_CASE("the heroes story with versioned migrations on PostgreSQL, rows kept",
 }
 
 TEST_CASE("eight appliers at once on PostgreSQL: every migration runs exactly once", "[postgresql][concurrency]") {
-  TestDatabase db;
-  REQUIRE_SERVER(db);
+  PgDatabase db("strata_test");
+  REQUIRE_PG_SERVER(db);
   TempDir dir;
   REQUIRE(run_strata("init", dir.path()).exit_code == 0);
   dir.write("strata.toml", "[database]\nurl = \"" + db.url() + "\"\n");

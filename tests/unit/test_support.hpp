@@ -57,3 +57,10 @@ class PgDatabase {
 };
 
 }  // namespace strata::testing
+
+// Ends a PostgreSQL test that has no server, with a warning saying it did not run.
+#define REQUIRE_PG_SERVER(db)                                                \
+  if (!(db).available()) {                                                   \
+    WARN("STRATA_TEST_PG_URL is not set: this PostgreSQL test did not run"); \
+    return;                                                                  \
+  }
