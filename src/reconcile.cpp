@@ -29,6 +29,11 @@ std::vector<model::Table> unchanged_from_current(const model::Schema& document, 
   return std::move(kept.tables);
 }
 
+load::LoadResult timed_load(const std::string& path) {
+  PhaseTimer timer("load");
+  return load::load_schema_path(path);
+}
+
 }  // namespace
 
 model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& dialect, const config::DatabaseUrl& target,
@@ -55,11 +60,7 @@ model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& d
 }
 
 load::LoadResult load_document(const std::string& path, const dialect::Dialect& dialect) {
-  load::LoadResult loaded;
-  {
-    PhaseTimer timer("load");
-    loaded = load::load_schema_path(path);
-  }
+  load::LoadResult loaded = timed_load(path);
   if (!loaded.diagnostics.has_errors()) dialect.validate(loaded.schema, loaded.diagnostics);
   if (loaded.diagnostics.has_errors()) throw InvalidDocument(std::move(loaded.diagnostics));
   return loaded;
@@ -67,12 +68,7 @@ load::LoadResult load_document(const std::string& path, const dialect::Dialect& 
 
 model::Schema load_desired(const std::string& path, const dialect::Dialect& dialect, const config::DatabaseUrl& target,
                            Diagnostics& warnings) {
-  load::LoadResult loaded;
-  {
-    PhaseTimer timer("load");
-    loaded = load::load_schema_path(path);
-  }
-  return prepare_desired(std::move(loaded), dialect, target, warnings);
+  return prepare_desired(timed_load(path), dialect, target, warnings);
 }
 
 std::vector<plan::Hazard> all_hazards(const dialect::Dialect& dialect, const plan::Plan& plan) {
