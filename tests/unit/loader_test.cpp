@@ -208,6 +208,32 @@ TEST_CASE("bad documents: each problem reported with position and what to do", "
   }
 }
 
+TEST_CASE("YAML structure problems: unknown aliases, deep nesting, duplicate and non-scalar keys", "[load][errors]") {
+  CHECK(errors_of("tables:\n  - name: t\n    columns: *cols\n").find(
+            "schema.yaml:3:14: error: invalid YAML: alias *cols names no anchor defined before it") != std::string::npos);
+  std::string deep = "tables: ";
+  for (int i = 0; i < 300; ++i) deep += "[";
+  for (int i = 0; i < 300; ++i) deep += "]";
+  CHECK(errors_of(deep + "\n").find("invalid YAML: nesting is too deep") != std::string::npos);
+  CHECK(errors_of("tables:\n  - name: t\n    name: u\n    columns: [{ name: a, type: text }]\n")
+            .find("schema.yaml:3:5: error: duplicate key \"name\"; remove one of them") != std::string::npos);
+  CHECK(errors_of("tables:\n  - ? [a, b]\n    : t\n").find("map keys must be plain names") != std::string::npos);
+}
+
+TEST_CASE("YAML anchors, aliases and !!str are read as YAML defines them", "[load]") {
+  load::LoadResult r = load::load_schema_text(
+      "tables:\n  - name: a\n    columns: &cols\n      - { name: id, type: integer, primary_key: true }\n"
+      "      - { name: code, type: text, default: !!str 123 }\n  - name: b\n    columns: *cols\n",
+      "schema.yaml", load::Format::Yaml);
+  INFO((r.diagnostics.all().empty() ? std::string() : r.diagnostics.all().front().str()));
+  REQUIRE_FALSE(r.diagnostics.has_errors());
+  REQUIRE(r.schema.tables.size() == 2);
+  CHECK(r.schema.tables[1].columns.size() == 2);
+  REQUIRE(r.schema.tables[0].columns[1].default_value);
+  CHECK(r.schema.tables[0].columns[1].default_value->literal.kind == model::Literal::Kind::String);
+  CHECK(r.schema.tables[0].columns[1].default_value->literal.text == "123");
+}
+
 TEST_CASE("TOML syntax errors carry their position", "[load][errors]") {
   const std::string errors = errors_of("[[tables]]\nname = \"t\"\ncolumns = [ { name = \"a\", type = } ]\n", load::Format::Toml);
   CHECK(errors.find("schema.yaml:3:") != std::string::npos);
