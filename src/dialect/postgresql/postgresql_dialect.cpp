@@ -226,9 +226,10 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   // A table left out of normalization that a foreign key references is
   // created bare (its keys, no foreign keys of its own), and not read back.
   std::set<std::string> context;
+  const model::SchemaIndex document_tables(document);
   for (const model::Table* t : with_foreign_keys) {
     for (const model::ForeignKey& fk : t->foreign_keys) {
-      const model::Table* target_table = document.find_referenced_table(fk.ref_table, t->schema);
+      const model::Table* target_table = document_tables.referenced_table(fk.ref_table, t->schema);
       if (!target_table || !unchanged.count(table_key(*target_table))) continue;
       if (!context.insert(table_key(*target_table)).second) continue;
       plan::Plan one;
