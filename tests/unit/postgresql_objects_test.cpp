@@ -406,7 +406,7 @@ struct CatalogQuery {
 std::vector<CatalogQuery> catalog_queries() {
   return {
       {"relations",
-       "SELECT c.relkind || ' ' || c.oid::regclass::text || CASE WHEN c.relrowsecurity THEN ' rls' ELSE '' END"
+       "SELECT c.relkind::text || ' ' || c.oid::regclass::text || CASE WHEN c.relrowsecurity THEN ' rls' ELSE '' END"
        " || CASE WHEN c.relforcerowsecurity THEN ' forced' ELSE '' END"
        " || CASE WHEN c.relkind = 'm' AND NOT c.relispopulated THEN ' unpopulated' ELSE '' END"
        " || coalesce(' ' || pg_get_partkeydef(c.oid), '') || coalesce(' ' || pg_get_expr(c.relpartbound, c.oid), '')"
@@ -416,7 +416,7 @@ std::vector<CatalogQuery> catalog_queries() {
       {"columns",
        "SELECT c.oid::regclass::text || '.' || a.attname || ' ' || a.attnum || ' ' || format_type(a.atttypid, a.atttypmod)"
        " || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')"
-       " || CASE WHEN a.attidentity <> '' THEN ' identity ' || a.attidentity ELSE '' END AS item"
+       " || CASE WHEN a.attidentity <> '' THEN ' identity ' || a.attidentity::text ELSE '' END AS item"
        " FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
        " LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum"
        " WHERE " + managed("c.relnamespace") + " AND c.relkind IN ('r', 'p', 'v', 'm')" + not_from_extension("c.oid")},
@@ -428,18 +428,18 @@ std::vector<CatalogQuery> catalog_queries() {
        "SELECT pg_get_indexdef(i.indexrelid) AS item FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
        " WHERE " + managed("t.relnamespace") + " AND NOT t.relispartition" + not_from_extension("t.oid")},
       {"types",
-       "SELECT t.typtype || ' ' || t.oid::regtype::text || ' ' || coalesce(format_type(t.typbasetype, t.typtypmod), '')"
+       "SELECT t.typtype::text || ' ' || t.oid::regtype::text || ' ' || coalesce(format_type(t.typbasetype, t.typtypmod), '')"
        " || coalesce(' ' || (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e"
        " WHERE e.enumtypid = t.oid), '') AS item FROM pg_type t WHERE " + managed("t.typnamespace") +
            " AND t.typtype IN ('e', 'd')" + not_from_extension("t.oid")},
       {"functions",
-       "SELECT p.prokind || ' ' || pg_get_functiondef(p.oid) || coalesce(' comment: ' || obj_description(p.oid, 'pg_proc'), '')"
+       "SELECT p.prokind::text || ' ' || pg_get_functiondef(p.oid) || coalesce(' comment: ' || obj_description(p.oid, 'pg_proc'), '')"
        " AS item FROM pg_proc p WHERE " + managed("p.pronamespace") + not_from_extension("p.oid")},
       {"triggers",
        "SELECT t.tgrelid::regclass::text || ': ' || pg_get_triggerdef(t.oid) AS item FROM pg_trigger t"
        " JOIN pg_class c ON c.oid = t.tgrelid WHERE " + managed("c.relnamespace") + " AND NOT t.tgisinternal"},
       {"policies",
-       "SELECT p.polrelid::regclass::text || ' ' || p.polname || ' ' || p.polcmd || ' ' ||"
+       "SELECT p.polrelid::regclass::text || ' ' || p.polname || ' ' || p.polcmd::text || ' ' ||"
        " CASE WHEN p.polpermissive THEN 'permissive' ELSE 'restrictive' END || ' ' ||"
        " ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END FROM unnest(p.polroles) r ORDER BY 1)::text"
        " || ' using ' || coalesce(pg_get_expr(p.polqual, p.polrelid), '-')"
