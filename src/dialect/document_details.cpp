@@ -64,11 +64,49 @@ void carry_document_details(const model::Schema& document, model::Schema& normal
     carry_constraints(t.uniques, source.uniques, names);
     carry_constraints(t.foreign_keys, source.foreign_keys, names);
     carry_constraints(t.checks, source.checks, names);
+    for (model::ExclusionConstraint& x : t.exclusions)
+      for (const model::ExclusionConstraint& sx : source.exclusions)
+        if (x.name && sx.name && names.names_equal(*x.name, *sx.name)) x.where = sx.where;
+    for (model::Policy& p : t.policies)
+      if (const model::Policy* sp = find_named(source.policies, p.name, names)) p.where = sp->where;
+    for (model::Partition& p : t.partitions)
+      if (const model::Partition* sp = find_named(source.partitions, p.name, names)) p.where = sp->where;
   }
-  for (model::View& v : normalized.views)
-    if (const model::View* sv = find_named(document.views, v.name, names)) v.where = sv->where;
-  for (model::Trigger& t : normalized.triggers)
-    if (const model::Trigger* st = find_named(document.triggers, t.name, names)) t.where = st->where;
+  for (model::View& v : normalized.views) {
+    for (const model::View& sv : document.views) {
+      if (!names.names_equal(sv.name, v.name) || (sv.schema == "public" ? std::string() : sv.schema) != v.schema) continue;
+      v.where = sv.where;
+      if (!v.definition.empty()) {
+        // The engine's text decides equality; the plan creates the view as written.
+        v.sql = sv.sql;
+        v.columns = sv.columns;
+      }
+    }
+  }
+  for (model::Trigger& t : normalized.triggers) {
+    for (const model::Trigger& st : document.triggers) {
+      const std::string table = st.table.rfind("public.", 0) == 0 ? st.table.substr(7) : st.table;
+      if (!names.names_equal(st.name, t.name) || !names.names_equal(table, t.table)) continue;
+      t.where = st.where;
+      if (!t.definition.empty()) t.sql = st.sql;
+    }
+  }
+  // Overloads of one name are matched in the order they were created.
+  std::map<std::string, std::size_t> overloads_seen;
+  for (model::Function& f : normalized.functions) {
+    const std::string key = f.schema + "." + f.name;
+    std::size_t nth = overloads_seen[key]++;
+    for (const model::Function& sf : document.functions) {
+      if (sf.name != f.name || (sf.schema == "public" ? std::string() : sf.schema) != f.schema) continue;
+      if (nth-- == 0) {
+        f.where = sf.where;
+        break;
+      }
+    }
+  }
+  for (model::Grant& g : normalized.grants)
+    for (const model::Grant& sg : document.grants)
+      if (sg.grantee == g.grantee && (sg.object == g.object || sg.object + "()" == g.object)) g.where = sg.where;
   carry_where(normalized.enums, document.enums);
   carry_where(normalized.domains, document.domains);
   carry_where(normalized.sequences, document.sequences);

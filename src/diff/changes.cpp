@@ -54,6 +54,17 @@ std::string describe(const TableChange& change, const std::string& table) {
           [&](const ChangeTableOptions&) { return "change table options of " + table; },
           [&](const SetTableComment&) { return "change the comment of " + table; },
           [&](const RenameConstraint& c) { return "rename constraint " + c.from + " of " + table + " to " + c.to; },
+          [&](const AddExclusion& c) { return "add exclusion constraint (" + c.exclusion.elements + ") on " + table; },
+          [&](const DropExclusion& c) { return "drop exclusion constraint (" + c.exclusion.elements + ") on " + table; },
+          [&](const SetRowSecurity& c) {
+            std::string what;
+            if (c.enable_changed) what = c.enable ? "enable row level security" : "disable row level security";
+            if (c.force_changed) what += std::string(what.empty() ? "" : ", ") + (c.force ? "force" : "no force") + " row level security";
+            return what + " on " + table;
+          },
+          [&](const AddPartition& c) { return "add partition " + c.partition.name + " of " + table; },
+          [&](const DropPartition& c) { return "drop partition " + c.partition.name + " of " + table; },
+          [&](const ChangePartitionBound& c) { return "change the bound of partition " + c.to.name + " of " + table; },
       },
       change);
 }
@@ -71,8 +82,28 @@ std::string describe(const Change& change) {
           },
           [](const CreateIndex& c) { return "create index " + c.index.name + " on " + c.table; },
           [](const DropIndex& c) { return "drop index " + c.index.name; },
-          [](const CreateView& c) { return "create view " + c.view.name; },
-          [](const DropView& c) { return "drop view " + c.view.name; },
+          [](const CreateView& c) {
+            return std::string(c.replace ? "replace " : "create ") + (c.view.materialized ? "materialized view " : "view ") + c.view.name;
+          },
+          [](const DropView& c) { return std::string("drop ") + (c.view.materialized ? "materialized view " : "view ") + c.view.name; },
+          [](const CreateFunction& c) {
+            return std::string(c.replace ? "replace " : "create ") + (c.function.procedure ? "procedure " : "function ") +
+                   c.function.name + "(" + c.function.arguments + ")";
+          },
+          [](const DropFunction& c) {
+            return std::string("drop ") + (c.function.procedure ? "procedure " : "function ") + c.function.name + "(" +
+                   c.function.arguments + ")";
+          },
+          [](const CreatePolicy& c) { return "create policy " + c.policy.name + " on " + c.table; },
+          [](const DropPolicy& c) { return "drop policy " + c.policy.name + " on " + c.table; },
+          [](const AlterPolicy& c) { return "alter policy " + c.to.name + " on " + c.table; },
+          [](const GrantPrivileges& c) {
+            return "grant " + model::to_lower(join(c.grant.privileges)) + " on " + c.grant.kind + " " + c.grant.object + " to " + c.grant.grantee;
+          },
+          [](const RevokePrivileges& c) {
+            return std::string("revoke ") + (c.option_only ? "grant option for " : "") + model::to_lower(join(c.grant.privileges)) +
+                   " on " + c.grant.kind + " " + c.grant.object + " from " + c.grant.grantee;
+          },
           [](const CreateTrigger& c) { return "create trigger " + c.trigger.name; },
           [](const DropTrigger& c) { return "drop trigger " + c.trigger.name; },
           [](const CreateExtension& c) { return "create extension " + c.name; },

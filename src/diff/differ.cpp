@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
+
+#include "diff/dependents.hpp"
 
 namespace strata::diff {
 
@@ -47,6 +50,7 @@ class Differ {
       if (index < 0) {
         result_.changes.push_back(CreateTable{want});
         for (const model::Index& idx : want.indexes) result_.changes.push_back(CreateIndex{want.name, idx});
+        for (const model::Policy& policy : want.policies) result_.changes.push_back(CreatePolicy{table_label(want), policy});
         continue;
       }
       current_matched[static_cast<std::size_t>(index)] = true;
@@ -56,8 +60,11 @@ class Differ {
       if (!current_matched[i]) result_.changes.push_back(DropTable{current.tables[i]});
     }
 
+    compare_functions(current, desired);
     compare_views(current, desired);
     compare_triggers(current, desired);
+    compare_grants(current, desired);
+    recreate_dependents(current, desired, cmp_, result_.changes);
     return std::move(result_);
   }
 
@@ -393,6 +400,13 @@ class Differ {
         changes.push_back(AddCheck{w});
     }
     if (!(have.options == want.options)) changes.push_back(ChangeTableOptions{have.options, want.options});
+    compare_exclusions(have, want, changes);
+    if (have.row_security != want.row_security || have.force_row_security != want.force_row_security) {
+      changes.push_back(SetRowSecurity{want.row_security, want.force_row_security, have.row_security != want.row_security,
+                                       have.force_row_security != want.force_row_security});
+    }
+    compare_partitions(have, want, changes);
+    compare_policies(have, want);
     if (cmp_.stores_comments() && have.comment != want.comment) changes.push_back(SetTableComment{want.comment});
 
     // Indexes are changes of their own: most engines create and drop them apart from the table.
@@ -426,29 +440,187 @@ class Differ {
     if (!changes.empty()) result_.changes.push_back(ModifyTable{have, want, std::move(changes)});
   }
 
+  void compare_exclusions(const Table& have, const Table& want, std::vector<TableChange>& changes) {
+    auto same = [&](const model::ExclusionConstraint& a, const model::ExclusionConstraint& b) {
+      if (!same_optional_name(a.name, b.name)) return false;
+      if (!a.definition.empty() && !b.definition.empty()) return a.definition == b.definition;
+      return a.method == b.method && cmp_.sql_equal(a.elements, b.elements) &&
+             a.where_clause.has_value() == b.where_clause.has_value() &&
+             (!a.where_clause || cmp_.sql_equal(*a.where_clause, *b.where_clause));
+    };
+    for (const auto& x : have.exclusions)
+      if (std::none_of(want.exclusions.begin(), want.exclusions.end(), [&](const auto& w) { return same(x, w); }))
+        changes.push_back(DropExclusion{x});
+    for (const auto& w : want.exclusions)
+      if (std::none_of(have.exclusions.begin(), have.exclusions.end(), [&](const auto& x) { return same(x, w); }))
+        changes.push_back(AddExclusion{w});
+  }
+
+  void compare_partitions(const Table& have, const Table& want, std::vector<TableChange>& changes) {
+    if (have.partition_by != want.partition_by) {
+      result_.diagnostics.error(want.where, "table \"" + want.name + "\" " +
+                                                (have.partition_by ? "is partitioned by " + *have.partition_by : std::string("is not partitioned")) +
+                                                "; a table cannot be " + (want.partition_by ? "partitioned by " + *want.partition_by : std::string("unpartitioned")) +
+                                                " in place: create a new table with the new key, move the rows with a "
+                                                "hand-written migration, then drop the old one");
+      return;
+    }
+    auto same_partition = [&](const model::Partition& a, const model::Partition& b) {
+      return cmp_.names_equal(a.name, b.name) && a.schema == b.schema;
+    };
+    for (const model::Partition& p : have.partitions) {
+      auto w = std::find_if(want.partitions.begin(), want.partitions.end(), [&](const auto& x) { return same_partition(p, x); });
+      if (w == want.partitions.end()) changes.push_back(DropPartition{p});
+      else if (w->bound != p.bound) changes.push_back(ChangePartitionBound{p, *w});
+    }
+    for (const model::Partition& w : want.partitions)
+      if (std::none_of(have.partitions.begin(), have.partitions.end(), [&](const auto& p) { return same_partition(p, w); }))
+        changes.push_back(AddPartition{w});
+  }
+
+  // Policies are changes of their own, made after every table and view exists
+  // (their expressions may read other tables).
+  void compare_policies(const Table& have, const Table& want) {
+    for (const model::Policy& p : have.policies) {
+      const model::Policy* w = find_named(want.policies, p.name);
+      if (!w || w->command != p.command || w->restrictive != p.restrictive) {
+        result_.changes.push_back(DropPolicy{table_label(want), p});
+      } else if (!same_names(w->roles, p.roles) || w->using_clause != p.using_clause || w->with_check != p.with_check) {
+        result_.changes.push_back(AlterPolicy{table_label(want), p, *w});
+      }
+    }
+    for (const model::Policy& w : want.policies) {
+      const model::Policy* p = find_named(have.policies, w.name);
+      if (!p || w.command != p->command || w.restrictive != p->restrictive) result_.changes.push_back(CreatePolicy{table_label(want), w});
+    }
+  }
+
+  // A table as other objects name it: "name", or "schema.name" outside the default schema.
+  static std::string table_label(const Table& t) {
+    return t.schema.empty() || t.schema == "public" ? t.name : t.schema + "." + t.name;
+  }
+
   void compare_views(const model::Schema& current, const model::Schema& desired) {
     for (const model::View& v : current.views) {
-      const model::View* w = find_named(desired.views, v.name);
-      if (!w || !same_view(v, *w)) result_.changes.push_back(DropView{v});
+      const model::View* w = find_view(desired.views, v);
+      if (!w || (!same_view(v, *w) && !replaceable(v, *w))) result_.changes.push_back(DropView{v});
     }
     for (const model::View& w : desired.views) {
-      const model::View* v = find_named(current.views, w.name);
-      if (!v || !same_view(*v, w)) result_.changes.push_back(CreateView{w});
+      const model::View* v = find_view(current.views, w);
+      if (!v) result_.changes.push_back(CreateView{w});
+      else if (!same_view(*v, w)) result_.changes.push_back(CreateView{w, replaceable(*v, w)});
     }
+  }
+
+  const model::View* find_view(const std::vector<model::View>& views, const model::View& view) const {
+    for (const model::View& v : views)
+      if (cmp_.names_equal(v.name, view.name) && v.schema == view.schema) return &v;
+    return nullptr;
   }
 
   bool same_view(const model::View& a, const model::View& b) const {
+    if (a.materialized != b.materialized) return false;
+    if (!a.definition.empty() && !b.definition.empty())
+      return a.definition == b.definition && a.output_columns == b.output_columns && a.comment == b.comment;
     return same_names(a.columns, b.columns) && cmp_.sql_equal(a.sql, b.sql);
   }
 
+  // A plain view whose new columns start with its old ones, under the same
+  // names and types, can be replaced in place (its dependents stay).
+  static bool replaceable(const model::View& have, const model::View& want) {
+    if (have.materialized || want.materialized || have.output_columns.empty() ||
+        want.output_columns.size() < have.output_columns.size())
+      return false;
+    return std::equal(have.output_columns.begin(), have.output_columns.end(), want.output_columns.begin());
+  }
+
   void compare_triggers(const model::Schema& current, const model::Schema& desired) {
+    auto same = [&](const model::Trigger& a, const model::Trigger& b) {
+      if (!a.definition.empty() && !b.definition.empty()) return a.definition == b.definition;
+      return cmp_.sql_equal(a.sql, b.sql);
+    };
     for (const model::Trigger& t : current.triggers) {
-      const model::Trigger* w = find_named(desired.triggers, t.name);
-      if (!w || !cmp_.sql_equal(t.sql, w->sql)) result_.changes.push_back(DropTrigger{t});
+      const model::Trigger* w = find_trigger(desired.triggers, t);
+      if (!w || !same(t, *w)) result_.changes.push_back(DropTrigger{t});
     }
     for (const model::Trigger& w : desired.triggers) {
-      const model::Trigger* t = find_named(current.triggers, w.name);
-      if (!t || !cmp_.sql_equal(t->sql, w.sql)) result_.changes.push_back(CreateTrigger{w});
+      const model::Trigger* t = find_trigger(current.triggers, w);
+      if (!t || !same(*t, w)) result_.changes.push_back(CreateTrigger{w});
+    }
+  }
+
+  // A trigger is known by its table and name (PostgreSQL names them per table).
+  const model::Trigger* find_trigger(const std::vector<model::Trigger>& triggers, const model::Trigger& trigger) const {
+    for (const model::Trigger& t : triggers)
+      if (cmp_.names_equal(t.name, trigger.name) && cmp_.names_equal(t.table, trigger.table)) return &t;
+    return nullptr;
+  }
+
+  // Functions are known by schema, name and argument types. One whose result
+  // or argument names change cannot be replaced in place: it is dropped and
+  // created again.
+  void compare_functions(const model::Schema& current, const model::Schema& desired) {
+    auto find = [](const std::vector<model::Function>& all, const model::Function& f) -> const model::Function* {
+      for (const model::Function& x : all)
+        if (x.signature() == f.signature()) return &x;
+      return nullptr;
+    };
+    auto must_recreate = [](const model::Function& have, const model::Function& want) {
+      return have.procedure != want.procedure || have.result != want.result || have.argument_names != want.argument_names;
+    };
+    for (const model::Function& have : current.functions) {
+      const model::Function* want = find(desired.functions, have);
+      if (!want) result_.changes.push_back(DropFunction{have, false});
+      else if (have.definition != want->definition && must_recreate(have, *want)) result_.changes.push_back(DropFunction{have, true});
+    }
+    for (const model::Function& want : desired.functions) {
+      const model::Function* have = find(current.functions, want);
+      if (!have) result_.changes.push_back(CreateFunction{want, false});
+      else if (have->definition != want.definition) result_.changes.push_back(CreateFunction{want, !must_recreate(*have, want)});
+    }
+  }
+
+  // Grants compare privilege by privilege for each (object, role).
+  void compare_grants(const model::Schema& current, const model::Schema& desired) {
+    using Key = std::tuple<std::string, std::string, std::string>;  // kind, object, grantee
+    std::map<Key, std::map<std::string, bool>> have, want;  // privilege -> with grant option
+    std::map<Key, model::Grant> sample;
+    auto kind = [](const std::string& k) { return k == "view" ? std::string("table") : k; };
+    for (const model::Grant& g : current.grants) {
+      const Key key{kind(g.kind), g.object, g.grantee};
+      for (const std::string& p : g.privileges) have[key][p] = g.grant_option;
+      sample.emplace(key, g);
+    }
+    for (const model::Grant& g : desired.grants) {
+      const Key key{kind(g.kind), g.object, g.grantee};
+      for (const std::string& p : g.privileges) want[key][p] = want[key][p] || g.grant_option;
+      sample[key] = g;
+    }
+    auto change = [&](const Key& key, std::vector<std::string> privileges, bool option) {
+      model::Grant g = sample.at(key);
+      g.privileges = std::move(privileges);
+      g.grant_option = option;
+      return g;
+    };
+    for (const auto& [key, privileges] : have) {
+      std::vector<std::string> revoke, revoke_option;
+      const auto w = want.find(key);
+      for (const auto& [p, option] : privileges) {
+        if (w == want.end() || !w->second.count(p)) revoke.push_back(p);
+        else if (option && !w->second.at(p)) revoke_option.push_back(p);
+      }
+      if (!revoke.empty()) result_.changes.push_back(RevokePrivileges{change(key, revoke, false), false});
+      if (!revoke_option.empty()) result_.changes.push_back(RevokePrivileges{change(key, revoke_option, true), true});
+    }
+    for (const auto& [key, privileges] : want) {
+      std::vector<std::string> plain, with_option;
+      const auto h = have.find(key);
+      for (const auto& [p, option] : privileges) {
+        const bool held = h != have.end() && h->second.count(p);
+        if (!held || (option && !h->second.at(p))) (option ? with_option : plain).push_back(p);
+      }
+      if (!plain.empty()) result_.changes.push_back(GrantPrivileges{change(key, plain, false)});
+      if (!with_option.empty()) result_.changes.push_back(GrantPrivileges{change(key, with_option, true)});
     }
   }
 

@@ -31,7 +31,8 @@ void touched_names(const Change& change, const Comparator& comparator, std::set<
           name(c.from);
           name(c.to);
         } else if constexpr (std::is_same_v<T, CreateIndex> || std::is_same_v<T, DropIndex> ||
-                             std::is_same_v<T, RenameIndex>) {
+                             std::is_same_v<T, RenameIndex> || std::is_same_v<T, CreatePolicy> ||
+                             std::is_same_v<T, DropPolicy> || std::is_same_v<T, AlterPolicy>) {
           name(c.table);
         }
       },
@@ -75,8 +76,10 @@ model::Schema without_tables(const model::Schema& schema, const std::set<std::st
   out.domains = schema.domains;
   out.sequences = schema.sequences;
   out.extensions = schema.extensions;
+  out.functions = schema.functions;
   out.views = schema.views;
   out.triggers = schema.triggers;
+  out.grants = schema.grants;
   for (const model::Table& t : schema.tables)
     if (!keys.count(comparator.table_key(t))) out.tables.push_back(t);
   return out;

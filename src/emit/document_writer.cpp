@@ -233,6 +233,41 @@ Value table_value(const model::Table& t) {
     checks.items.push_back(check);
   }
   if (!checks.items.empty()) v.set("checks", checks);
+
+  Value exclusions = Value::list();
+  for (const model::ExclusionConstraint& x : t.exclusions) {
+    Value e = Value::map(true);
+    if (x.name) e.set("name", Value::str(*x.name));
+    if (x.method != "gist") e.set("using", Value::str(x.method));
+    e.set("elements", Value::str(x.elements));
+    if (x.where_clause) e.set("where", Value::str(*x.where_clause));
+    exclusions.items.push_back(e);
+  }
+  if (!exclusions.items.empty()) v.set("exclusions", exclusions);
+  if (t.row_security) v.set("row_level_security", Value::boolean(true));
+  if (t.force_row_security) v.set("force_row_level_security", Value::boolean(true));
+  Value policies = Value::list();
+  for (const model::Policy& p : t.policies) {
+    Value policy = Value::map();
+    policy.set("name", Value::str(p.name));
+    if (p.command != "all") policy.set("command", Value::str(p.command));
+    if (p.restrictive) policy.set("restrictive", Value::boolean(true));
+    if (!p.roles.empty()) policy.set("roles", names(p.roles));
+    if (p.using_clause) policy.set("using", Value::str(*p.using_clause));
+    if (p.with_check) policy.set("with_check", Value::str(*p.with_check));
+    policies.items.push_back(policy);
+  }
+  if (!policies.items.empty()) v.set("policies", policies);
+  if (t.partition_by) v.set("partition_by", Value::str(*t.partition_by));
+  Value partitions = Value::list();
+  for (const model::Partition& p : t.partitions) {
+    Value partition = Value::map(true);
+    partition.set("name", Value::str(p.name));
+    if (p.schema != t.schema) partition.set("schema", Value::str(p.schema));
+    partition.set("bound", Value::str(p.bound));
+    partitions.items.push_back(partition);
+  }
+  if (!partitions.items.empty()) v.set("partitions", partitions);
   return v;
 }
 
@@ -303,6 +338,18 @@ Value document_value(const model::Schema& schema) {
     }
     root.set("sequences", sequences);
   }
+  if (!schema.functions.empty()) {
+    Value functions = Value::list();
+    for (const model::Function& f : schema.functions) {
+      Value v = Value::map();
+      v.set("name", Value::str(f.name));
+      if (!f.schema.empty()) v.set("schema", Value::str(f.schema));
+      v.set("sql", Value::str(f.sql));
+      if (f.comment) v.set("comment", Value::str(*f.comment));
+      functions.items.push_back(v);
+    }
+    root.set("functions", functions);
+  }
   Value tables = Value::list();
   for (const model::Table& t : schema.tables) tables.items.push_back(table_value(t));
   root.set("tables", tables);
@@ -311,8 +358,12 @@ Value document_value(const model::Schema& schema) {
     for (const model::View& view : schema.views) {
       Value v = Value::map();
       v.set("name", Value::str(view.name));
+      if (!view.schema.empty()) v.set("schema", Value::str(view.schema));
+      if (view.materialized) v.set("materialized", Value::boolean(true));
+      if (view.materialized && !view.with_data) v.set("with_data", Value::boolean(false));
       if (!view.columns.empty()) v.set("columns", names(view.columns));
       v.set("sql", Value::str(view.sql));
+      if (view.comment) v.set("comment", Value::str(*view.comment));
       views.items.push_back(v);
     }
     root.set("views", views);
@@ -327,6 +378,30 @@ Value document_value(const model::Schema& schema) {
       triggers.items.push_back(v);
     }
     root.set("triggers", triggers);
+  }
+  if (!schema.grants.empty()) {
+    // Roles given the same privileges on the same object share one entry.
+    Value grants = Value::list();
+    for (std::size_t i = 0; i < schema.grants.size();) {
+      const model::Grant& g = schema.grants[i];
+      std::vector<std::string> roles;
+      std::size_t j = i;
+      for (; j < schema.grants.size(); ++j) {
+        const model::Grant& o = schema.grants[j];
+        if (o.kind != g.kind || o.object != g.object || o.privileges != g.privileges || o.grant_option != g.grant_option) break;
+        roles.push_back(o.grantee);
+      }
+      Value v = Value::map(true);
+      v.set(g.kind, Value::str(g.object));
+      v.set("to", roles.size() == 1 ? Value::str(roles.front()) : names(roles));
+      std::vector<std::string> privileges;
+      for (const std::string& p : g.privileges) privileges.push_back(model::to_lower(p));
+      v.set("privileges", names(privileges));
+      if (g.grant_option) v.set("with_grant_option", Value::boolean(true));
+      grants.items.push_back(v);
+      i = j;
+    }
+    root.set("grants", grants);
   }
   return root;
 }

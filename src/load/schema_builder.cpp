@@ -1,6 +1,7 @@
 #include "load/schema_builder.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <stdexcept>
 
@@ -191,7 +192,9 @@ bool read_match(const MapReader& r) {
   return v == "full";
 }
 const std::vector<std::string> kTableKeys = {"name", "schema", "renamed_from", "comment", "columns", "primary_key", "uniques",
-                                             "indexes", "foreign_keys", "checks", "without_rowid", "strict"};
+                                             "indexes", "foreign_keys", "checks", "without_rowid", "strict",
+                                             "exclusions", "row_level_security", "force_row_level_security",
+                                             "policies", "partition_by", "partitions"};
 
 // The options a foreign key has wherever it is written: actions, deferral, match, validation.
 void read_foreign_key_options(const MapReader& r, model::ForeignKey& fk) {
@@ -399,6 +402,9 @@ void read_table(const Node& node, model::Schema& schema, Diagnostics& diagnostic
   table.comment = r.string("comment");
   table.options.without_rowid = r.boolean("without_rowid").value_or(false);
   table.options.strict = r.boolean("strict").value_or(false);
+  table.row_security = r.boolean("row_level_security").value_or(false);
+  table.force_row_security = r.boolean("force_row_level_security").value_or(false);
+  table.partition_by = r.string("partition_by", false);
 
   std::vector<std::string> inline_pk;
   const Node* columns = r.get("columns");
@@ -452,7 +458,120 @@ void read_table(const Node& node, model::Schema& schema, Diagnostics& diagnostic
     check.expression = cr.string("expr", true).value_or("");
     table.checks.push_back(check);
   });
+  r.each_map("exclusions", "an exclusion constraint", [&](const Node& x) {
+    MapReader xr(x, "an exclusion constraint of " + label, {"name", "using", "elements", "where"}, diagnostics);
+    model::ExclusionConstraint exclusion;
+    exclusion.where = x.where;
+    exclusion.name = xr.string("name");
+    exclusion.method = xr.string("using").value_or("gist");
+    exclusion.elements = xr.string("elements", true).value_or("");
+    exclusion.where_clause = xr.string("where");
+    table.exclusions.push_back(exclusion);
+  });
+  r.each_map("policies", "a policy", [&](const Node& p) {
+    MapReader pr(p, "a policy of " + label, {"name", "command", "restrictive", "roles", "using", "with_check"}, diagnostics);
+    model::Policy policy;
+    policy.where = p.where;
+    policy.name = pr.string("name", true).value_or("");
+    policy.command = model::to_lower(pr.string("command").value_or("all"));
+    static const std::vector<std::string> kCommands = {"all", "select", "insert", "update", "delete"};
+    if (std::find(kCommands.begin(), kCommands.end(), policy.command) == kCommands.end()) {
+      const Node* at = pr.get("command");
+      diagnostics.error(at ? at->where : p.where, "policy " + quoted(policy.name) + " has command " + quoted(policy.command) +
+                                                      "; use all, select, insert, update or delete");
+    }
+    policy.restrictive = pr.boolean("restrictive").value_or(false);
+    policy.roles = pr.names("roles");
+    policy.using_clause = pr.string("using");
+    policy.with_check = pr.string("with_check");
+    table.policies.push_back(policy);
+  });
+  r.each_map("partitions", "a partition", [&](const Node& p) {
+    MapReader pr(p, "a partition of " + label, {"name", "schema", "bound"}, diagnostics);
+    model::Partition partition;
+    partition.where = p.where;
+    partition.name = pr.string("name", true).value_or("");
+    partition.schema = pr.string("schema").value_or(table.schema);
+    partition.bound = pr.string("bound", true).value_or("");
+    table.partitions.push_back(partition);
+  });
+  if (!table.partitions.empty() && !table.partition_by) {
+    diagnostics.error(node.where, label + " lists \"partitions\" but has no \"partition_by\"; add the partition key");
+  }
   schema.tables.push_back(std::move(table));
+}
+
+// A function given whole (sql) or in parts, which are put together into the
+// CREATE statement the engine will check.
+void read_function(const Node& node, model::Schema& schema, Diagnostics& diagnostics) {
+  MapReader r(node, "a function", {"name", "schema", "sql", "args", "returns", "language", "volatility", "body", "comment"},
+              diagnostics);
+  model::Function function;
+  function.where = node.where;
+  function.name = r.string("name", true).value_or("");
+  function.schema = r.string("schema").value_or("");
+  function.comment = r.string("comment");
+  const std::string label = "function " + quoted(function.name);
+  const auto sql = r.string("sql");
+  const auto body = r.string("body");
+  if (sql && body) {
+    diagnostics.error(r.get("body")->where, label + " gives both \"sql\" and \"body\"; give the whole statement or its parts");
+  } else if (sql) {
+    for (const char* part : {"args", "returns", "language", "volatility"})
+      if (const Node* n = r.get(part))
+        diagnostics.error(n->where, label + ": \"" + part + "\" is for a function given in parts; with \"sql\" the statement says it");
+    function.sql = *sql;
+  } else if (body) {
+    const std::string volatility = model::to_lower(r.string("volatility").value_or("volatile"));
+    if (volatility != "volatile" && volatility != "stable" && volatility != "immutable")
+      diagnostics.error(r.get("volatility")->where, label + " has volatility " + quoted(volatility) +
+                                                        "; use volatile, stable or immutable");
+    std::string tag = "$body$";
+    while (body->find(tag) != std::string::npos) tag.insert(tag.size() - 1, "_");
+    const std::string qualified = (function.schema.empty() ? "" : "\"" + function.schema + "\".") + "\"" + function.name + "\"";
+    const auto returns = r.string("returns");
+    function.sql = std::string(returns ? "CREATE FUNCTION " : "CREATE PROCEDURE ") + qualified + "(" +
+                   r.string("args").value_or("") + ")" + (returns ? " RETURNS " + *returns : "") + " LANGUAGE " +
+                   r.string("language").value_or("sql") + (returns ? " " + model::to_lower(volatility) : "") + " AS " + tag +
+                   *body + tag;
+  } else {
+    diagnostics.error(node.where, label + " needs \"sql\" (the whole CREATE FUNCTION statement) or \"body\"");
+  }
+  schema.functions.push_back(std::move(function));
+}
+
+// A grant: one object, one or more roles, privileges; one model::Grant per role.
+void read_grant(const Node& node, model::Schema& schema, Diagnostics& diagnostics) {
+  static const std::vector<std::string> kKinds = {"table", "view", "sequence", "schema", "function"};
+  MapReader r(node, "a grant", {"table", "view", "sequence", "schema", "function", "to", "privileges", "with_grant_option"},
+              diagnostics);
+  model::Grant grant;
+  grant.where = node.where;
+  int objects = 0;
+  for (const std::string& kind : kKinds) {
+    if (auto object = r.string(kind)) {
+      ++objects;
+      grant.kind = kind;
+      grant.object = *object;
+    }
+  }
+  if (objects != 1) {
+    diagnostics.error(node.where, std::string("a grant needs exactly one object: ") + (objects ? "it names " + std::to_string(objects) : "it names none") +
+                                      " of table, view, sequence, schema and function");
+  }
+  const std::vector<std::string> roles = r.names("to");
+  if (roles.empty()) diagnostics.error(node.where, "a grant needs \"to\": the role (or list of roles) it is given to");
+  for (std::string p : r.names("privileges")) {
+    std::transform(p.begin(), p.end(), p.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    grant.privileges.push_back(p);
+  }
+  if (grant.privileges.empty()) diagnostics.error(node.where, "a grant needs \"privileges\", e.g. [select] or all");
+  grant.grant_option = r.boolean("with_grant_option").value_or(false);
+  for (const std::string& role : roles) {
+    model::Grant one = grant;
+    one.grantee = role;
+    schema.grants.push_back(std::move(one));
+  }
 }
 
 }  // namespace
@@ -464,8 +583,8 @@ void build_schema(const Node& root, model::Schema& schema, Diagnostics& diagnost
                                       root.describe());
     return;
   }
-  MapReader r(root, "the schema document", {"extensions", "enums", "domains", "sequences", "tables", "views", "triggers"},
-              diagnostics);
+  MapReader r(root, "the schema document",
+              {"extensions", "enums", "domains", "sequences", "functions", "tables", "views", "triggers", "grants"}, diagnostics);
   r.each_map("domains", "a domain", [&](const Node& d) {
     MapReader dr(d, "a domain", {"name", "schema", "type", "not_null", "default", "default_sql", "checks", "comment"},
                  diagnostics);
@@ -540,12 +659,21 @@ void build_schema(const Node& root, model::Schema& schema, Diagnostics& diagnost
   });
   r.each_map("tables", "a table", [&](const Node& t) { read_table(t, schema, diagnostics); });
   r.each_map("views", "a view", [&](const Node& v) {
-    MapReader vr(v, "a view", {"name", "sql", "columns"}, diagnostics);
+    MapReader vr(v, "a view", {"name", "schema", "sql", "columns", "materialized", "with_data", "comment"}, diagnostics);
     model::View view;
     view.where = v.where;
     view.name = vr.string("name", true).value_or("");
+    view.schema = vr.string("schema").value_or("");
     view.sql = vr.string("sql", true).value_or("");
+    // A final semicolon ends the SELECT, not the view: the plan writes its own.
+    while (!view.sql.empty() && (view.sql.back() == ';' || std::isspace(static_cast<unsigned char>(view.sql.back()))))
+      view.sql.pop_back();
     view.columns = vr.names("columns");
+    view.materialized = vr.boolean("materialized").value_or(false);
+    view.with_data = vr.boolean("with_data").value_or(true);
+    view.comment = vr.string("comment");
+    if (!view.materialized && vr.get("with_data"))
+      diagnostics.error(vr.get("with_data")->where, "view " + quoted(view.name) + ": with_data is for materialized views");
     schema.views.push_back(view);
   });
   r.each_map("triggers", "a trigger", [&](const Node& t) {
@@ -557,6 +685,8 @@ void build_schema(const Node& root, model::Schema& schema, Diagnostics& diagnost
     trigger.sql = tr.string("sql", true).value_or("");
     schema.triggers.push_back(trigger);
   });
+  r.each_map("functions", "a function", [&](const Node& f) { read_function(f, schema, diagnostics); });
+  r.each_map("grants", "a grant", [&](const Node& g) { read_grant(g, schema, diagnostics); });
 }
 
 }  // namespace strata::load

@@ -253,7 +253,7 @@ void validate_schema(const model::Schema& schema, Diagnostics& diagnostics) {
     }
   };
   for (const model::Table& t : schema.tables) claim(t.schema.empty() || t.schema == "public" ? t.name : t.schema + "." + t.name, t.where, "table");
-  for (const model::View& v : schema.views) claim(v.name, v.where, "view");
+  for (const model::View& v : schema.views) claim(v.schema.empty() || v.schema == "public" ? v.name : v.schema + "." + v.name, v.where, "view");
 
   std::map<std::string, const model::Index*> index_names;
   for (const model::Table& table : schema.tables) {
@@ -276,9 +276,10 @@ void validate_schema(const model::Schema& schema, Diagnostics& diagnostics) {
 
   std::map<std::string, SourceLocation> trigger_names;
   for (const model::Trigger& trigger : schema.triggers) {
-    auto [it, inserted] = trigger_names.emplace(to_lower(trigger.name), trigger.where);
+    auto [it, inserted] = trigger_names.emplace(to_lower(trigger.table) + "\n" + to_lower(trigger.name), trigger.where);
     if (!inserted) diagnostics.error(trigger.where, "trigger " + quoted(trigger.name) + " is defined twice (also at " + it->second.str() + ")");
-    if (!trigger.table.empty() && !names.table(trigger.table) && !names.view(trigger.table)) {
+    if (!trigger.table.empty() && !names.referenced_table(trigger.table, "") && !names.view(trigger.table) &&
+        !names.view(trigger.table.substr(trigger.table.find('.') + 1))) {
       diagnostics.error(trigger.where, "trigger " + quoted(trigger.name) + " is on table " + quoted(trigger.table) +
                                            ", which the schema does not define" +
                                            text::did_you_mean(trigger.table, table_names(schema)));

@@ -108,6 +108,10 @@ const View* Schema::find_view(const std::string& view_name) const {
   return nullptr;
 }
 
+std::string Function::signature() const {
+  return (schema.empty() ? std::string() : schema + ".") + name + "(" + arguments + ")";
+}
+
 std::string generated_index_name(const std::string& table, const Index& index) {
   std::string name = (index.unique ? "ux_" : "ix_") + table;
   for (const IndexKey& key : index.keys) name += "_" + (key.is_expression() ? std::string("expr") : key.column);

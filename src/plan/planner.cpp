@@ -1,6 +1,7 @@
 #include "strata/plan/planner.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -13,16 +14,23 @@ namespace {
 enum Phase {
   kCreateExtensions,
   kCreateEnums,
+  kRevokes,
+  kDropPolicies,
   kDropTriggers,
   kDropViews,
   kDropIndexes,
   kRenameTables,
   kDropTables,
+  kDropRecreatedFunctions,
+  kCreateFunctions,  // before tables: defaults and checks may call them
   kCreateTables,
   kModifyTables,
   kCreateIndexes,
   kCreateViews,
   kCreateTriggers,
+  kCreatePolicies,
+  kGrants,
+  kDropFunctions,  // after the tables and views that used them changed
   kDropEnums,
 };
 
@@ -39,6 +47,12 @@ Phase phase_of(const diff::Change& change) {
         else if constexpr (std::is_same_v<T, diff::DropDomain> || std::is_same_v<T, diff::DropSequence>) return kDropEnums;
         else if constexpr (std::is_same_v<T, diff::DropEnum>) return kDropEnums;
         else if constexpr (std::is_same_v<T, diff::DropTrigger>) return kDropTriggers;
+        else if constexpr (std::is_same_v<T, diff::RevokePrivileges>) return kRevokes;
+        else if constexpr (std::is_same_v<T, diff::DropPolicy>) return kDropPolicies;
+        else if constexpr (std::is_same_v<T, diff::CreatePolicy> || std::is_same_v<T, diff::AlterPolicy>) return kCreatePolicies;
+        else if constexpr (std::is_same_v<T, diff::GrantPrivileges>) return kGrants;
+        else if constexpr (std::is_same_v<T, diff::CreateFunction>) return kCreateFunctions;
+        else if constexpr (std::is_same_v<T, diff::DropFunction>) return c.recreated ? kDropRecreatedFunctions : kDropFunctions;
         else if constexpr (std::is_same_v<T, diff::DropView>) return kDropViews;
         else if constexpr (std::is_same_v<T, diff::DropIndex> || std::is_same_v<T, diff::RenameIndex>) return kDropIndexes;
         else if constexpr (std::is_same_v<T, diff::RenameTable>) return kRenameTables;
@@ -57,6 +71,38 @@ std::string table_of(const diff::Change& change) {
   if (auto* c = std::get_if<diff::CreateTable>(&change)) return model::to_lower(c->table.name);
   if (auto* c = std::get_if<diff::DropTable>(&change)) return model::to_lower(c->table.name);
   if (auto* c = std::get_if<diff::ModifyTable>(&change)) return model::to_lower(c->to.name);
+  return "";
+}
+
+// Whether an object key ("schema.name", see model::View::depends_on) names
+// the view; a view of the default schema has no schema of its own.
+bool names_view(const std::string& key, const model::View& view) {
+  if (!view.schema.empty()) return key == view.schema + "." + view.name;
+  const std::size_t dot = key.find('.');
+  return dot != std::string::npos && key.compare(dot + 1, std::string::npos, view.name) == 0;
+}
+
+// Position of each view (schema + "." + name) in dependency order: a view
+// after the views it reads.
+std::map<std::string, std::size_t> rank_views(const std::vector<model::View>& views) {
+  std::map<std::string, std::size_t> rank;
+  std::map<const model::View*, int> state;  // 1 visiting, 2 done
+  std::function<void(const model::View&)> visit = [&](const model::View& v) {
+    if (state[&v] != 0) return;
+    state[&v] = 1;
+    for (const std::string& key : v.depends_on)
+      for (const model::View& other : views)
+        if (&other != &v && names_view(key, other)) visit(other);
+    state[&v] = 2;
+    rank[v.schema + "." + v.name] = rank.size();
+  };
+  for (const model::View& v : views) visit(v);
+  return rank;
+}
+
+std::string view_of(const diff::Change& change) {
+  if (auto* c = std::get_if<diff::CreateView>(&change)) return c->view.schema + "." + c->view.name;
+  if (auto* c = std::get_if<diff::DropView>(&change)) return c->view.schema + "." + c->view.name;
   return "";
 }
 
@@ -100,6 +146,8 @@ std::vector<std::string> tables_in_dependency_order(const std::vector<model::Tab
 Plan order_changes(std::vector<diff::Change> changes, model::Schema current, model::Schema desired) {
   const auto desired_rank = rank_tables(desired.tables);
   const auto current_rank = rank_tables(current.tables);
+  const auto desired_view_rank = rank_views(desired.views);
+  const auto current_view_rank = rank_views(current.views);
   auto rank = [](const std::map<std::string, std::size_t>& ranks, const std::string& name) {
     auto it = ranks.find(name);
     return it == ranks.end() ? ranks.size() : it->second;
@@ -111,6 +159,9 @@ Plan order_changes(std::vector<diff::Change> changes, model::Schema current, mod
       return rank(desired_rank, table_of(a)) < rank(desired_rank, table_of(b));
     if (pa == kDropTables)  // children before parents
       return rank(current_rank, table_of(a)) > rank(current_rank, table_of(b));
+    if (pa == kCreateViews) return rank(desired_view_rank, view_of(a)) < rank(desired_view_rank, view_of(b));
+    if (pa == kDropViews)  // readers before what they read
+      return rank(current_view_rank, view_of(a)) > rank(current_view_rank, view_of(b));
     return false;
   });
   Plan plan;

@@ -38,10 +38,19 @@ struct DropCheck { model::CheckConstraint check; };
 struct ChangeTableOptions { model::TableOptions from; model::TableOptions to; };
 struct SetTableComment { std::optional<std::string> comment; };
 struct RenameConstraint { std::string from; std::string to; };
+struct AddExclusion { model::ExclusionConstraint exclusion; };
+struct DropExclusion { model::ExclusionConstraint exclusion; };
+// Row-level security switched on or off, forced or not (PostgreSQL).
+struct SetRowSecurity { bool enable = false; bool force = false; bool enable_changed = false; bool force_changed = false; };
+struct AddPartition { model::Partition partition; };
+struct DropPartition { model::Partition partition; };
+// A partition detached and attached again with another bound; its rows stay.
+struct ChangePartitionBound { model::Partition from; model::Partition to; };
 
 using TableChange = std::variant<AddColumn, DropColumn, RenameColumn, AlterColumn, ChangePrimaryKey, AddUnique,
                                  DropUnique, AddForeignKey, DropForeignKey, AddCheck, DropCheck, ChangeTableOptions,
-                                 SetTableComment, RenameConstraint>;
+                                 SetTableComment, RenameConstraint, AddExclusion, DropExclusion, SetRowSecurity,
+                                 AddPartition, DropPartition, ChangePartitionBound>;
 
 struct CreateTable { model::Table table; };
 struct DropTable { model::Table table; };
@@ -52,8 +61,21 @@ struct CreateIndex { std::string table; model::Index index; };
 struct DropIndex { std::string table; model::Index index; };
 struct RenameIndex { std::string table; std::string from; model::Index index; };
 struct RenameEnumValue { model::EnumType type; std::string from; std::string to; };
-struct CreateView { model::View view; };
+// replace: the view exists and keeps its columns in front (CREATE OR REPLACE).
+struct CreateView { model::View view; bool replace = false; };
 struct DropView { model::View view; };
+// replace: the function exists and the engine can replace it in place.
+struct CreateFunction { model::Function function; bool replace = false; };
+// recreated: dropped to be created again (its result or argument names
+// changed), so it goes before the creations rather than after the tables.
+struct DropFunction { model::Function function; bool recreated = false; };
+struct CreatePolicy { std::string table; model::Policy policy; };
+struct DropPolicy { std::string table; model::Policy policy; };
+struct AlterPolicy { std::string table; model::Policy from; model::Policy to; };
+// grant.privileges are the ones to give (with the grant option when grant.grant_option).
+struct GrantPrivileges { model::Grant grant; };
+// grant.privileges are the ones to take back; option_only takes back only the grant option.
+struct RevokePrivileges { model::Grant grant; bool option_only = false; };
 struct CreateTrigger { model::Trigger trigger; };
 struct DropTrigger { model::Trigger trigger; };
 struct CreateExtension { std::string name; };
@@ -73,7 +95,8 @@ struct AddEnumValue { model::EnumType type; std::string value; std::string befor
 using Change = std::variant<CreateTable, DropTable, RenameTable, ModifyTable, CreateIndex, DropIndex, CreateView,
                             DropView, CreateTrigger, DropTrigger, CreateExtension, CreateEnum, DropEnum,
                             AddEnumValue, ReplaceEnum, RenameEnumValue, RenameIndex, CreateDomain, DropDomain, AlterDomain, CreateSequence, DropSequence,
-                            AlterSequence>;
+                            AlterSequence, CreateFunction, DropFunction, CreatePolicy, DropPolicy, AlterPolicy,
+                            GrantPrivileges, RevokePrivileges>;
 
 // One line a person can read, e.g. "add column hero.power_level".
 std::string describe(const Change& change);

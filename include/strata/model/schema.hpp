@@ -8,6 +8,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -137,6 +138,38 @@ struct Index {
   SourceLocation where;
 };
 
+// An exclusion constraint (PostgreSQL): no two rows whose elements all
+// compare true under their operators.
+struct ExclusionConstraint {
+  std::optional<std::string> name;
+  std::string stored_name;
+  std::string method = "gist";            // the index method
+  std::string elements;                   // "room WITH =, during WITH &&"
+  std::optional<std::string> where_clause;
+  std::string definition;                 // as the engine prints the whole constraint; "" before normalization
+  SourceLocation where;
+};
+
+// A row-level security policy of a table (PostgreSQL).
+struct Policy {
+  std::string name;
+  std::string command = "all";             // all, select, insert, update, delete
+  bool restrictive = false;
+  std::vector<std::string> roles;          // sorted; empty means public
+  std::optional<std::string> using_clause;
+  std::optional<std::string> with_check;
+  std::vector<std::string> depends_on;     // object keys (see View::depends_on)
+  SourceLocation where;
+};
+
+// One partition of a partitioned table (PostgreSQL); its columns are the table's.
+struct Partition {
+  std::string name;
+  std::string schema;
+  std::string bound;  // "FOR VALUES ..." or "DEFAULT"
+  SourceLocation where;
+};
+
 struct TableOptions {
   bool without_rowid = false;  // SQLite
   bool strict = false;         // SQLite
@@ -154,7 +187,13 @@ struct Table {
   std::vector<ForeignKey> foreign_keys;
   std::vector<CheckConstraint> checks;
   std::vector<Index> indexes;
+  std::vector<ExclusionConstraint> exclusions;
   TableOptions options;
+  bool row_security = false;        // PostgreSQL: ENABLE ROW LEVEL SECURITY
+  bool force_row_security = false;  // PostgreSQL: FORCE ROW LEVEL SECURITY
+  std::vector<Policy> policies;
+  std::optional<std::string> partition_by;  // PostgreSQL: "RANGE (created_at)"
+  std::vector<Partition> partitions;
   std::optional<std::string> renamed_from;
   std::optional<std::string> comment;
   SourceLocation where;
@@ -164,17 +203,58 @@ struct Table {
   bool in_primary_key(const std::string& column_name) const;
 };
 
+// Views, functions, triggers and policies name what they depend on by object
+// keys, which introspection reads from the engine's dependency records:
+// "schema.relation" for a table or view, "schema.relation.column" for one of
+// its columns, "schema.function(argument types)" for a function. Plans use
+// them to drop and recreate dependents around a change.
 struct View {
   std::string name;
+  std::string schema;                // PostgreSQL namespace; "" means the dialect's default
   std::vector<std::string> columns;  // optional explicit column names
   std::string sql;                   // the SELECT, kept as written
+  bool materialized = false;         // PostgreSQL
+  bool with_data = true;             // materialized: filled when created
+  std::optional<std::string> comment;
+  std::string definition;                 // as the engine prints it; "" when not read from an engine
+  std::vector<std::pair<std::string, std::string>> output_columns;  // (name, type) as the engine reports them (read back only)
+  std::vector<std::string> depends_on;
   SourceLocation where;
 };
 
 struct Trigger {
   std::string name;
-  std::string table;
-  std::string sql;  // the full CREATE TRIGGER statement, kept as written
+  std::string table;  // "name", or "schema.name" outside the dialect's default schema
+  std::string sql;    // the full CREATE TRIGGER statement, kept as written
+  std::string definition;  // as the engine prints it; "" when not read from an engine
+  std::vector<std::string> depends_on;
+  SourceLocation where;
+};
+
+// A function or procedure (PostgreSQL), kept as its CREATE statement.
+struct Function {
+  std::string name;
+  std::string schema;
+  std::string sql;          // the whole CREATE FUNCTION / PROCEDURE statement
+  bool procedure = false;   // read back by introspection
+  std::string arguments;    // identity argument types, "integer, text" (read back)
+  std::string argument_names;  // the identity arguments with their names (read back)
+  std::string result;       // the result type (read back; "" for a procedure)
+  std::string definition;   // as the engine prints it; "" when not read from an engine
+  std::optional<std::string> comment;
+  std::vector<std::string> depends_on;
+  SourceLocation where;
+  // "name(argument types)", qualified by schema when it has one.
+  std::string signature() const;
+};
+
+// Privileges of one role on one object (PostgreSQL).
+struct Grant {
+  std::string kind;     // table, view, sequence, schema, function
+  std::string object;   // "name", "schema.name", a schema's name, or a function's "name(types)"
+  std::string grantee;  // a role, or "public"
+  std::vector<std::string> privileges;  // upper case, in the engine's order
+  bool grant_option = false;
   SourceLocation where;
 };
 
@@ -218,8 +298,10 @@ struct Schema {
   std::vector<Sequence> sequences;
   std::vector<std::string> extensions;
   std::vector<Table> tables;
+  std::vector<Function> functions;
   std::vector<View> views;
   std::vector<Trigger> triggers;
+  std::vector<Grant> grants;
 
   const Table* find_table(const std::string& table_name) const;
   Table* find_table(const std::string& table_name);
@@ -231,7 +313,7 @@ struct Schema {
   const Domain* find_domain(const std::string& domain_name) const;
   bool empty() const {
     return tables.empty() && views.empty() && triggers.empty() && enums.empty() && extensions.empty() &&
-           domains.empty() && sequences.empty();
+           domains.empty() && sequences.empty() && functions.empty() && grants.empty();
   }
 };
 

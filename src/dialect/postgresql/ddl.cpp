@@ -211,9 +211,26 @@ std::string create_table(const model::Table& table) {
     if (c.name) s += "CONSTRAINT " + quote_identifier(*c.name) + " ";
     parts.push_back(s + "CHECK (" + c.expression + ")");
   }
+  for (const model::ExclusionConstraint& x : table.exclusions) parts.push_back(exclusion_clause(x));
   std::string out = "CREATE TABLE " + table_name(table) + " (\n";
   for (std::size_t i = 0; i < parts.size(); ++i) out += "  " + parts[i] + (i + 1 < parts.size() ? ",\n" : "\n");
-  return out + ")";
+  out += ")";
+  if (table.partition_by) out += " PARTITION BY " + *table.partition_by;
+  return out;
+}
+
+std::string exclusion_clause(const model::ExclusionConstraint& x) {
+  std::string s;
+  if (x.name) s += "CONSTRAINT " + quote_identifier(*x.name) + " ";
+  if (!x.definition.empty()) return s + x.definition;
+  s += "EXCLUDE USING " + x.method + " (" + x.elements + ")";
+  if (x.where_clause) s += " WHERE (" + *x.where_clause + ")";
+  return s;
+}
+
+std::string create_partition(const model::Table& parent, const model::Partition& partition) {
+  return "CREATE TABLE " + qualified(partition.schema, partition.name) + " PARTITION OF " + table_name(parent) + " " +
+         partition.bound;
 }
 
 std::string create_index(const model::Table& table, const model::Index& index) {

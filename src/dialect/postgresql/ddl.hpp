@@ -39,5 +39,9 @@ std::string foreign_key_clause(const model::ForeignKey& fk, const std::string& f
 std::string create_index(const model::Table& table, const model::Index& index);
 std::string create_enum(const model::EnumType& type);
 std::string check_clause(const model::CheckConstraint& check);
+// CONSTRAINT name EXCLUDE USING method (elements) WHERE (predicate)
+std::string exclusion_clause(const model::ExclusionConstraint& exclusion);
+// CREATE TABLE partition PARTITION OF parent <bound>
+std::string create_partition(const model::Table& parent, const model::Partition& partition);
 
 }  // namespace strata::dialect::postgresql

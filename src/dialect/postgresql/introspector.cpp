@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dialect/postgresql/introspect_objects.hpp"
+
 #include <map>
 #include <regex>
 
@@ -11,7 +13,8 @@ namespace {
 
 // Tables and partitioned tables of the managed schemas, in creation order.
 constexpr const char* kTablesQuery = R"SQL(
-SELECT c.oid, n.nspname, c.relname, obj_description(c.oid, 'pg_class')
+SELECT c.oid, n.nspname, c.relname, obj_description(c.oid, 'pg_class'), c.relrowsecurity, c.relforcerowsecurity,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1::text[])
   AND NOT (n.nspname = 'public' AND c.relname = 'strata_schema_versions')
@@ -52,13 +55,14 @@ SELECT con.conrelid, con.conname, con.contype,
                            JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord))::text,
        con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred,
        pg_get_expr(con.conbin, con.conrelid), n.nspname, con.confmatchtype, con.convalidated,
-       (SELECT ix.indnullsnotdistinct FROM pg_index ix WHERE ix.indexrelid = con.conindid)
+       (SELECT ix.indnullsnotdistinct FROM pg_index ix WHERE ix.indexrelid = con.conindid),
+       CASE WHEN con.contype = 'x' THEN pg_get_constraintdef(con.oid) END
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-WHERE con.contype IN ('p', 'u', 'f', 'c') AND n.nspname = ANY($1::text[]) AND NOT c.relispartition
+WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND n.nspname = ANY($1::text[]) AND NOT c.relispartition
 ORDER BY con.conrelid, con.contype, con.conname)SQL";
 
 // Indexes that no constraint owns, with each key as the server deparses it.
@@ -226,7 +230,7 @@ bool is_default_constraint_name(const std::string& table, const std::vector<std:
     expected += "_pkey";
   } else {
     for (const std::string& c : columns) expected += "_" + c;
-    expected += type == 'u' ? "_key" : type == 'f' ? "_fkey" : "_check";
+    expected += type == 'u' ? "_key" : type == 'f' ? "_fkey" : type == 'x' ? "_excl" : "_check";
   }
   if (expected == name) return true;
   return name.size() == 63 && expected.size() > 63 && expected.substr(expected.size() - 4) == name.substr(59);
@@ -244,6 +248,9 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     const std::string ns = text(row, 1);
     if (ns != "public") t.schema = ns;
     t.comment = row[3];
+    t.row_security = text(row, 4) == "t";
+    t.force_row_security = text(row, 5) == "t";
+    t.partition_by = row[6];
     by_oid[text(row, 0)] = schema.tables.size();
     schema_of[text(row, 0)] = ns;
     schema.tables.push_back(std::move(t));
@@ -316,6 +323,12 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
       check.expression = expr;
       check.not_valid = text(row, 14) == "f";
       t->checks.push_back(std::move(check));
+    } else if (type == 'x') {
+      model::ExclusionConstraint x = parse_exclusion(text(row, 16));
+      if (!is_default_constraint_name(t->name, columns, 'x', name))
+        x.name = name;
+      x.stored_name = name;
+      t->exclusions.push_back(std::move(x));
     } else if (type == 'f') {
       model::ForeignKey fk;
       fk.name = kept_name;
@@ -414,6 +427,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     schema.sequences.push_back(std::move(q));
   }
   for (const auto& row : connection.query(kExtensionsQuery)) schema.extensions.push_back(text(row, 0));
+  introspect_objects(connection, managed, by_oid, schema);
   return schema;
 }
 

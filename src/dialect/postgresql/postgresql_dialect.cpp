@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <optional>
 #include <set>
 
+#include "dialect/postgresql/connection.hpp"
 #include "dialect/postgresql/database.hpp"
 #include "dialect/postgresql/ddl.hpp"
 #include "dialect/postgresql/renderer.hpp"
@@ -94,6 +96,106 @@ std::optional<std::string> leaves_its_clause(const std::string& sql) {
   return std::nullopt;
 }
 
+
+// Where a change came from in the document and what to call it in a message.
+std::pair<SourceLocation, std::string> origin(const diff::Change& change) {
+  if (auto* x = std::get_if<diff::CreateView>(&change))
+    return {x->view.where, std::string(x->view.materialized ? "materialized view " : "view ") + quoted(x->view.name)};
+  if (auto* x = std::get_if<diff::CreateTrigger>(&change)) return {x->trigger.where, "trigger " + quoted(x->trigger.name)};
+  if (auto* x = std::get_if<diff::CreatePolicy>(&change))
+    return {x->policy.where, "policy " + quoted(x->policy.name) + " of table " + quoted(x->table)};
+  if (auto* x = std::get_if<diff::GrantPrivileges>(&change))
+    return {x->grant.where, "the grant on " + x->grant.kind + " " + quoted(x->grant.object) + " to " + quoted(x->grant.grantee)};
+  return {SourceLocation{}, diff::describe(change)};
+}
+
+// Creates views in passes until none more can be (a view may read one the
+// document lists after it), then triggers, policies and grants; each failure
+// is an error at the object's line.
+void create_dependents(const std::vector<const diff::Change*>& views, const std::vector<const diff::Change*>& later,
+                       const std::function<std::optional<std::string>(const plan::Plan&)>& attempt, Diagnostics& diagnostics) {
+  auto one = [](const diff::Change& change) {
+    plan::Plan p;
+    p.changes = {change};
+    return p;
+  };
+  std::vector<const diff::Change*> pending = views;
+  std::vector<std::string> reasons(pending.size());
+  while (!pending.empty()) {
+    std::vector<const diff::Change*> failed;
+    std::vector<std::string> failed_reasons;
+    for (const diff::Change* change : pending) {
+      if (auto reason = attempt(one(*change))) {
+        failed.push_back(change);
+        failed_reasons.push_back(*reason);
+      }
+    }
+    if (failed.size() == pending.size()) {
+      for (std::size_t i = 0; i < failed.size(); ++i) {
+        const auto [where, what] = origin(*failed[i]);
+        diagnostics.error(where, what + ": PostgreSQL rejects its definition: " + failed_reasons[i]);
+      }
+      break;
+    }
+    pending = std::move(failed);
+  }
+  for (const diff::Change* change : later) {
+    if (auto reason = attempt(one(*change))) {
+      const auto [where, what] = origin(*change);
+      diagnostics.error(where, what + ": PostgreSQL rejects its definition: " + *reason);
+    }
+  }
+}
+
+// Function bodies are checked once everything they may read exists: each
+// function is created again as PostgreSQL prints it, with the check on.
+void check_function_bodies(Connection& c, const std::vector<std::string>& schemas, const model::Schema& desired,
+                           Diagnostics& diagnostics) {
+  if (desired.functions.empty()) return;
+  c.exec("SET check_function_bodies = on");
+  std::string managed = "{";
+  for (const std::string& s : schemas) managed += (managed.size() > 1 ? "," : "") + std::string("\"") + s + "\"";
+  managed += "}";
+  const auto rows = c.query(
+      "SELECT n.nspname, p.proname, pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+      " WHERE n.nspname = ANY($1::text[]) AND p.prokind IN ('f', 'p') AND NOT EXISTS (SELECT 1 FROM pg_depend e"
+      " WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e') ORDER BY p.oid",
+      {managed});
+  for (const auto& row : rows) {
+    try {
+      c.exec_one(row[2].value_or(""));
+    } catch (const std::exception& e) {
+      std::string reason = e.what();
+      while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+      const std::string schema = row[0].value_or("") == "public" ? "" : row[0].value_or("");
+      SourceLocation where;
+      for (const model::Function& f : desired.functions)
+        if (f.name == row[1].value_or("") && f.schema == schema) where = f.where;
+      diagnostics.error(where, "function " + quoted(row[1].value_or("")) + ": its body does not compile: " + reason);
+    }
+  }
+}
+
+// The objects the document's statements created are the ones it names.
+void check_created_objects(const model::Schema& desired, const model::Schema& normalized, Diagnostics& diagnostics) {
+  for (const model::Function& f : desired.functions) {
+    const bool found = std::any_of(normalized.functions.begin(), normalized.functions.end(),
+                                   [&](const model::Function& n) { return n.name == f.name && n.schema == f.schema; });
+    if (!found)
+      diagnostics.error(f.where, "function " + quoted(f.name) + ": its statement creates no function of that name" +
+                                     (f.schema.empty() ? std::string() : " in schema " + quoted(f.schema)) +
+                                     "; make \"name\" (and \"schema\") say what the statement creates");
+  }
+  for (const model::Trigger& t : desired.triggers) {
+    const std::string table = t.table.rfind("public.", 0) == 0 ? t.table.substr(7) : t.table;
+    const bool found = std::any_of(normalized.triggers.begin(), normalized.triggers.end(),
+                                   [&](const model::Trigger& n) { return n.name == t.name && n.table == table; });
+    if (!found)
+      diagnostics.error(t.where, "trigger " + quoted(t.name) + ": its statement creates no trigger of that name on table " +
+                                     quoted(t.table) + "; make \"name\" and \"table\" say what the statement creates");
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<Database> PostgresqlDialect::open(const config::DatabaseUrl& url, OpenMode) const {
@@ -106,12 +208,27 @@ std::unique_ptr<Database> PostgresqlDialect::open_scratch(const config::Database
 }
 
 void PostgresqlDialect::validate(const model::Schema& desired, Diagnostics& diagnostics) const {
-  for (const model::View& v : desired.views)
-    diagnostics.error(v.where, "view " + quoted(v.name) + ": views are not managed on PostgreSQL yet; create them with a "
-                                                          "hand-written migration (strata revision --empty)");
+  // Whole statements must be the statement they say they are; the engine
+  // checks the rest when they are created in the scratch database.
+  auto starts_with = [](const std::string& sql, std::initializer_list<const char*> openings) {
+    std::string words;
+    for (char c : sql) {
+      if (std::isspace(static_cast<unsigned char>(c))) {
+        if (!words.empty() && words.back() != ' ') words += ' ';
+      } else {
+        words += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      if (words.size() > 40) break;
+    }
+    return std::any_of(openings.begin(), openings.end(), [&](const char* o) { return words.rfind(o, 0) == 0; });
+  };
+  for (const model::Function& f : desired.functions)
+    if (!f.sql.empty() && !starts_with(f.sql, {"create function ", "create or replace function ", "create procedure ",
+                                               "create or replace procedure "}))
+      diagnostics.error(f.where, "function " + quoted(f.name) + ": \"sql\" must be a CREATE FUNCTION or CREATE PROCEDURE statement");
   for (const model::Trigger& t : desired.triggers)
-    diagnostics.error(t.where, "trigger " + quoted(t.name) + ": triggers are not managed on PostgreSQL yet; create them "
-                                                             "with a hand-written migration (strata revision --empty)");
+    if (!starts_with(t.sql, {"create trigger ", "create or replace trigger ", "create constraint trigger "}))
+      diagnostics.error(t.where, "trigger " + quoted(t.name) + ": \"sql\" must be a CREATE TRIGGER statement");
   for (const model::Table& t : desired.tables) {
     if (t.options.strict || t.options.without_rowid)
       diagnostics.error(t.where, "table " + quoted(t.name) + ": strict and without_rowid are SQLite options; remove them");
@@ -140,7 +257,14 @@ void PostgresqlDialect::validate(const model::Schema& desired, Diagnostics& diag
 
 model::Schema PostgresqlDialect::normalize(const model::Schema& document, const config::DatabaseUrl& target,
                                           Diagnostics& diagnostics, const std::set<std::string>& unchanged) const {
-  const model::Schema desired = diff::without_tables(document, unchanged, *this);
+  // Views, functions, triggers, policies and grants may read any table, so
+  // with any of them every table is created; the unchanged ones are left
+  // out of the result afterwards.
+  bool whole = !document.views.empty() || !document.functions.empty() || !document.triggers.empty() || !document.grants.empty();
+  for (const model::Table& t : document.tables) whole = whole || !t.policies.empty();
+  const std::set<std::string> no_tables;
+  const std::set<std::string>& left_out = whole ? no_tables : unchanged;
+  const model::Schema desired = diff::without_tables(document, left_out, *this);
   // Expressions are checked before any reaches the server, each at its line.
   const std::size_t errors_before = diagnostics.error_count();
   auto contained = [&](const std::string& sql, const SourceLocation& where, const std::string& what) {
@@ -160,6 +284,20 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
         if (k.is_expression()) contained(k.expression, i.where, "an expression of index " + quoted(i.name));
     }
   }
+  for (const model::Table& t : desired.tables) {
+    for (const model::Policy& p : t.policies) {
+      const std::string what = "policy " + quoted(p.name) + " of table " + quoted(t.name);
+      if (p.using_clause) contained(*p.using_clause, p.where, "the using of " + what);
+      if (p.with_check) contained(*p.with_check, p.where, "the with_check of " + what);
+    }
+    for (const model::ExclusionConstraint& x : t.exclusions) {
+      contained(x.elements, x.where, "an exclusion constraint of table " + quoted(t.name));
+      if (x.where_clause) contained(*x.where_clause, x.where, "the where of an exclusion constraint of table " + quoted(t.name));
+    }
+    if (t.partition_by) contained(*t.partition_by, t.where, "the partition_by of table " + quoted(t.name));
+    for (const model::Partition& p : t.partitions) contained(p.bound, p.where, "the bound of partition " + quoted(p.name));
+  }
+  for (const model::View& v : desired.views) contained(v.sql, v.where, "view " + quoted(v.name));
   for (const model::Domain& d : desired.domains) {
     if (d.default_value && d.default_value->kind == model::Default::Kind::Expression)
       contained(d.default_value->expression, d.default_value->where, "default of domain " + quoted(d.name));
@@ -167,7 +305,8 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   }
   if (diagnostics.error_count() > errors_before) return {};
   if (desired.tables.empty() && desired.enums.empty() && desired.domains.empty() && desired.sequences.empty() &&
-      desired.views.empty() && desired.triggers.empty() && desired.extensions.empty()) {
+      desired.views.empty() && desired.triggers.empty() && desired.extensions.empty() && desired.functions.empty() &&
+      desired.grants.empty()) {
     // Nothing the engine has to spell or check (a database that already
     // matches its files): no scratch database, so no CREATEDB needed and no
     // time spent.
@@ -181,29 +320,52 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   Connection& c = scratch->connection();
   for (const std::string& s : server.schemas)
     if (s != "public") c.exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(s));
+  for (const model::View& v : desired.views)
+    if (!v.schema.empty()) c.exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(v.schema));
+  for (const model::Function& f : desired.functions)
+    if (!f.schema.empty()) c.exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(f.schema));
+  // Bodies are checked once everything they may read exists (below).
+  c.exec("SET check_function_bodies = off");
 
   diff::DiffResult creation = diff::diff_schemas({}, desired, *this);
   plan::Plan plan = plan::order_changes(std::move(creation.changes), {}, desired);
   // Each change is created alone so that an engine error names its object.
   // Tables are created without their foreign keys, which are added once every
   // table exists (as a plan does), through the same renderer.
-  auto run = [&](const plan::Plan& one, const SourceLocation& where, const std::string& what) {
+  // Runs one change's statements; the engine's error, if any, or nothing.
+  auto attempt = [&](const plan::Plan& one) -> std::optional<std::string> {
     for (const Statement& s : render_plan(one)) {
+      if (s.sql.rfind("SET LOCAL ", 0) == 0) continue;  // the renderer's transaction settings
       try {
         c.exec_one(s.sql);  // a definition that brings a second statement along is refused, not run
       } catch (const std::exception& e) {
         std::string reason = e.what();
         while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
-        diagnostics.error(where, what + ": PostgreSQL rejects its definition: " + reason);
-        return;
+        return reason;
       }
     }
+    return std::nullopt;
   };
+  auto run = [&](const plan::Plan& one, const SourceLocation& where, const std::string& what) {
+    if (auto reason = attempt(one)) diagnostics.error(where, what + ": PostgreSQL rejects its definition: " + *reason);
+  };
+  // Views are created in passes, since the document does not say which view
+  // reads which: a view whose creation fails is tried again once others exist.
+  std::vector<const diff::Change*> views, after_views;
   std::vector<const model::Table*> with_foreign_keys;
   for (const diff::Change& change : plan.changes) {
     plan::Plan one;
     SourceLocation where;
     std::string what;
+    if (std::holds_alternative<diff::CreateView>(change)) {
+      views.push_back(&change);
+      continue;
+    }
+    if (std::holds_alternative<diff::CreateTrigger>(change) || std::holds_alternative<diff::CreatePolicy>(change) ||
+        std::holds_alternative<diff::GrantPrivileges>(change)) {
+      after_views.push_back(&change);
+      continue;
+    }
     if (auto* x = std::get_if<diff::CreateTable>(&change)) {
       where = x->table.where, what = "table " + quoted(x->table.name);
       diff::CreateTable bare = *x;
@@ -221,6 +383,7 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
     if (auto* x = std::get_if<diff::CreateExtension>(&change)) what = "extension " + quoted(x->name);
     if (auto* x = std::get_if<diff::CreateDomain>(&change)) where = x->domain.where, what = "domain " + quoted(x->domain.name);
     if (auto* x = std::get_if<diff::CreateSequence>(&change)) where = x->sequence.where, what = "sequence " + quoted(x->sequence.name);
+    if (auto* x = std::get_if<diff::CreateFunction>(&change)) where = x->function.where, what = "function " + quoted(x->function.name);
     run(one, where, what);
   }
   // A table left out of normalization that a foreign key references is
@@ -230,7 +393,7 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   for (const model::Table* t : with_foreign_keys) {
     for (const model::ForeignKey& fk : t->foreign_keys) {
       const model::Table* target_table = document_tables.referenced_table(fk.ref_table, t->schema);
-      if (!target_table || !unchanged.count(table_key(*target_table))) continue;
+      if (!target_table || !left_out.count(table_key(*target_table))) continue;
       if (!context.insert(table_key(*target_table)).second) continue;
       plan::Plan one;
       model::Table bare = *target_table;
@@ -246,14 +409,19 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
       run(one, fk.where.known() ? fk.where : t->where, "a foreign key of table " + quoted(t->name));
     }
   }
+  create_dependents(views, after_views, attempt, diagnostics);
+  if (diagnostics.error_count() > errors_before) return {};
+  check_function_bodies(c, server.schemas, desired, diagnostics);
   if (diagnostics.error_count() > errors_before) return {};
   model::Schema normalized = scratch->introspect();
+  if (whole && !unchanged.empty()) context.insert(unchanged.begin(), unchanged.end());
   if (!context.empty()) {
     auto in_context = [&](const model::Table& t) { return context.count(table_key(t)) > 0; };
     normalized.tables.erase(std::remove_if(normalized.tables.begin(), normalized.tables.end(), in_context),
                             normalized.tables.end());
   }
   carry_document_details(desired, normalized, *this);
+  check_created_objects(desired, normalized, diagnostics);
   // Extensions in the document are the managed ones; others the scratch database got by default do not count.
   normalized.extensions = desired.extensions;
   std::sort(normalized.extensions.begin(), normalized.extensions.end());

@@ -1,10 +1,12 @@
 #include "dialect/postgresql/renderer.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <set>
 
 #include "dialect/postgresql/ddl.hpp"
+#include "dialect/postgresql/introspect_objects.hpp"
 #include "strata/model/types.hpp"
 
 namespace strata::dialect::postgresql {
@@ -48,6 +50,22 @@ std::string dollar_quoted(const std::string& body) {
   return tag + " " + body + " " + tag;
 }
 
+std::string without_final_semicolon(std::string sql) {
+  while (!sql.empty() && (sql.back() == ';' || std::isspace(static_cast<unsigned char>(sql.back())))) sql.pop_back();
+  return sql;
+}
+
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
 std::string comment_literal(const std::optional<std::string>& comment) {
   return comment ? quote_string(*comment) : std::string("NULL");
 }
@@ -64,6 +82,12 @@ class Renderer {
         out_.push_back(stmt("SET LOCAL statement_timeout = " + quote_string(plan_.options.statement_timeout), ""));
     }
     create_schemas();
+    if (std::any_of(plan_.changes.begin(), plan_.changes.end(),
+                    [](const diff::Change& c) { return std::holds_alternative<diff::CreateFunction>(c); })) {
+      // Bodies were checked when the plan was made, against the whole desired
+      // schema; here a function may come before a table its body reads.
+      out_.push_back(stmt("SET LOCAL check_function_bodies = off", "function bodies were checked when planning"));
+    }
     // Constraint drops first: a table drop or a column change may depend on them being gone.
     for (const diff::Change& change : plan_.changes)
       if (auto* m = std::get_if<diff::ModifyTable>(&change)) drop_constraints(*m);
@@ -111,7 +135,11 @@ class Renderer {
       if (auto* e = std::get_if<diff::CreateEnum>(&change)) needed.insert(e->type.schema);
       if (auto* d = std::get_if<diff::CreateDomain>(&change)) needed.insert(d->domain.schema);
       if (auto* q = std::get_if<diff::CreateSequence>(&change)) needed.insert(q->sequence.schema);
+      if (auto* v = std::get_if<diff::CreateView>(&change)) needed.insert(v->view.schema);
+      if (auto* f = std::get_if<diff::CreateFunction>(&change)) needed.insert(f->function.schema);
     }
+    for (const model::View& v : plan_.current.views) existing.insert(v.schema);
+    for (const model::Function& f : plan_.current.functions) existing.insert(f.schema);
     for (const std::string& schema : needed)
       if (!schema.empty() && !existing.count(schema))
         out_.push_back(stmt("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(schema), "schema " + schema));
@@ -154,6 +182,7 @@ class Renderer {
       if (auto* c = std::get_if<diff::DropForeignKey>(&change)) drop(c->foreign_key.stored_name, diff::describe(change, m.to.name));
       if (auto* c = std::get_if<diff::DropUnique>(&change)) drop(c->unique.stored_name, diff::describe(change, m.to.name));
       if (auto* c = std::get_if<diff::DropCheck>(&change)) drop(c->check.stored_name, diff::describe(change, m.to.name));
+      if (auto* c = std::get_if<diff::DropExclusion>(&change)) drop(c->exclusion.stored_name, diff::describe(change, m.to.name));
       if (auto* c = std::get_if<diff::ChangePrimaryKey>(&change); c && c->from)
         drop(c->from->stored_name, "drop the primary key of " + m.to.name);
     }
@@ -277,6 +306,7 @@ class Renderer {
       if (check.not_valid)
         out_.push_back(stmt("ALTER TABLE " + table_name(c.table) + " ADD " + check_clause(check), "add check (not valid)"));
     comments(c.table);
+    table_extras(c.table);
     for (const model::ForeignKey& fk : c.table.foreign_keys)
       pending_foreign_keys_.push_back(stmt("ALTER TABLE " + table_name(c.table) + " ADD " + foreign_key_clause(fk, c.table.schema),
                                            "add foreign key " + c.table.name + " -> " + fk.ref_table));
@@ -329,13 +359,110 @@ class Renderer {
     out_.push_back(stmt("DROP INDEX " + qualified(t ? t->schema : "", c.index.name), "drop index " + c.index.name));
   }
   void render(const diff::CreateView& c) {
-    out_.push_back(stmt("CREATE VIEW " + quote_identifier(c.view.name) + " AS\n" + c.view.sql, "create view " + c.view.name));
+    const model::View& v = c.view;
+    const std::string kind = v.materialized ? "MATERIALIZED VIEW " : "VIEW ";
+    std::string sql = (c.replace ? "CREATE OR REPLACE " : "CREATE ") + kind + qualified(v.schema, v.name);
+    if (!v.columns.empty()) sql += " (" + join_names(v.columns) + ")";
+    sql += " AS\n" + without_final_semicolon(v.sql);
+    if (v.materialized && !v.with_data) sql += "\nWITH NO DATA";
+    out_.push_back(stmt(sql, diff::describe(diff::Change(c))));
+    if (v.comment || c.replace)
+      out_.push_back(stmt("COMMENT ON " + kind + qualified(v.schema, v.name) + " IS " + comment_literal(v.comment), ""));
   }
-  void render(const diff::DropView& c) { out_.push_back(stmt("DROP VIEW " + quote_identifier(c.view.name), "drop view " + c.view.name)); }
-  void render(const diff::CreateTrigger& c) { out_.push_back(stmt(c.trigger.sql, "create trigger " + c.trigger.name)); }
+  void render(const diff::DropView& c) {
+    const std::string kind = c.view.materialized ? "MATERIALIZED VIEW " : "VIEW ";
+    out_.push_back(stmt("DROP " + kind + qualified(c.view.schema, c.view.name), diff::describe(diff::Change(c)),
+                        c.view.materialized));
+  }
+  void render(const diff::CreateTrigger& c) {
+    out_.push_back(stmt(without_final_semicolon(c.trigger.sql), "create trigger " + c.trigger.name + " on " + c.trigger.table));
+  }
   void render(const diff::DropTrigger& c) {
-    out_.push_back(stmt("DROP TRIGGER " + quote_identifier(c.trigger.name) + " ON " + quote_identifier(c.trigger.table),
-                        "drop trigger " + c.trigger.name));
+    out_.push_back(stmt("DROP TRIGGER " + quote_identifier(c.trigger.name) + " ON " + qualified_reference(c.trigger.table, ""),
+                        "drop trigger " + c.trigger.name + " on " + c.trigger.table));
+  }
+  void render(const diff::CreateFunction& c) {
+    const model::Function& f = c.function;
+    out_.push_back(stmt(without_final_semicolon(f.definition.empty() ? f.sql : f.definition), diff::describe(diff::Change(c))));
+    if (f.comment || c.replace)
+      out_.push_back(stmt("COMMENT ON " + function_reference(f) + " IS " + comment_literal(f.comment), ""));
+  }
+  void render(const diff::DropFunction& c) {
+    out_.push_back(stmt("DROP " + function_reference(c.function), diff::describe(diff::Change(c))));
+  }
+  static std::string function_reference(const model::Function& f) {
+    return std::string(f.procedure ? "PROCEDURE " : "FUNCTION ") + qualified(f.schema, f.name) + "(" + f.arguments + ")";
+  }
+  static std::string policy_clauses(const model::Policy& p, bool with_roles) {
+    std::string out;
+    if (with_roles) {
+      std::vector<std::string> roles;
+      for (const std::string& r : p.roles) roles.push_back(r == "public" ? "PUBLIC" : quote_identifier(r));
+      out += " TO " + (roles.empty() ? std::string("PUBLIC") : join_list(roles));
+    }
+    if (p.using_clause) out += " USING (" + *p.using_clause + ")";
+    if (p.with_check) out += " WITH CHECK (" + *p.with_check + ")";
+    return out;
+  }
+  void render(const diff::CreatePolicy& c) {
+    const model::Policy& p = c.policy;
+    std::string sql = "CREATE POLICY " + quote_identifier(p.name) + " ON " + qualified_reference(c.table, "");
+    if (p.restrictive) sql += " AS RESTRICTIVE";
+    if (p.command != "all") sql += " FOR " + upper(p.command);
+    out_.push_back(stmt(sql + policy_clauses(p, true), diff::describe(diff::Change(c))));
+  }
+  void render(const diff::DropPolicy& c) {
+    out_.push_back(stmt("DROP POLICY " + quote_identifier(c.policy.name) + " ON " + qualified_reference(c.table, ""),
+                        diff::describe(diff::Change(c))));
+  }
+  void render(const diff::AlterPolicy& c) {
+    // ALTER POLICY can set a USING or WITH CHECK but not take one away.
+    if ((c.from.using_clause && !c.to.using_clause) || (c.from.with_check && !c.to.with_check)) {
+      render(diff::DropPolicy{c.table, c.from});
+      render(diff::CreatePolicy{c.table, c.to});
+      return;
+    }
+    out_.push_back(stmt("ALTER POLICY " + quote_identifier(c.to.name) + " ON " + qualified_reference(c.table, "") +
+                            policy_clauses(c.to, true),
+                        diff::describe(diff::Change(c))));
+  }
+  std::string grant_target(const model::Grant& g) const {
+    if (g.kind == "schema") return "SCHEMA " + quote_identifier(g.object);
+    if (g.kind == "sequence") return "SEQUENCE " + qualified_reference(g.object, "");
+    if (g.kind == "function") {
+      const std::size_t open = g.object.find('(');
+      bool procedure = false;
+      for (const auto* functions : {&plan_.desired.functions, &plan_.current.functions})
+        for (const model::Function& f : *functions)
+          if (f.signature() == g.object) procedure = f.procedure;
+      return std::string(procedure ? "PROCEDURE " : "FUNCTION ") + qualified_reference(g.object.substr(0, open), "") +
+             (open == std::string::npos ? "()" : g.object.substr(open));
+    }
+    return "TABLE " + qualified_reference(g.object, "");
+  }
+  static std::string privilege_list(std::vector<std::string> privileges) {
+    std::stable_sort(privileges.begin(), privileges.end(),
+                     [](const std::string& a, const std::string& b) { return privilege_rank(a) < privilege_rank(b); });
+    return join_list(privileges);
+  }
+  static std::string grantee(const std::string& role) { return role == "public" ? "PUBLIC" : quote_identifier(role); }
+  void render(const diff::GrantPrivileges& c) {
+    const model::Grant& g = c.grant;
+    out_.push_back(stmt("GRANT " + privilege_list(g.privileges) + " ON " + grant_target(g) + " TO " + grantee(g.grantee) +
+                            (g.grant_option ? " WITH GRANT OPTION" : ""),
+                        diff::describe(diff::Change(c))));
+  }
+  void render(const diff::RevokePrivileges& c) {
+    const model::Grant& g = c.grant;
+    out_.push_back(stmt(std::string("REVOKE ") + (c.option_only ? "GRANT OPTION FOR " : "") + privilege_list(g.privileges) +
+                            " ON " + grant_target(g) + " FROM " + grantee(g.grantee),
+                        diff::describe(diff::Change(c))));
+  }
+  // After a table is created: its row-level security switches and its partitions.
+  void table_extras(const model::Table& t) {
+    if (t.row_security) out_.push_back(stmt("ALTER TABLE " + table_name(t) + " ENABLE ROW LEVEL SECURITY", ""));
+    if (t.force_row_security) out_.push_back(stmt("ALTER TABLE " + table_name(t) + " FORCE ROW LEVEL SECURITY", ""));
+    for (const model::Partition& p : t.partitions) out_.push_back(stmt(create_partition(t, p), "partition " + p.name + " of " + t.name));
   }
 
   void comments(const model::Table& t) {
@@ -405,6 +532,19 @@ class Renderer {
         }
       } else if (auto* note = std::get_if<diff::SetTableComment>(&change)) {
         out_.push_back(stmt("COMMENT ON TABLE " + table_name(m.to) + " IS " + comment_literal(note->comment), what));
+      } else if (auto* x = std::get_if<diff::AddExclusion>(&change)) {
+        out_.push_back(stmt(table + " ADD " + exclusion_clause(x->exclusion), what));
+      } else if (auto* rls = std::get_if<diff::SetRowSecurity>(&change)) {
+        if (rls->enable_changed) out_.push_back(stmt(table + (rls->enable ? " ENABLE" : " DISABLE") + " ROW LEVEL SECURITY", what));
+        if (rls->force_changed) out_.push_back(stmt(table + (rls->force ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY", what));
+      } else if (auto* ap = std::get_if<diff::AddPartition>(&change)) {
+        out_.push_back(stmt(create_partition(m.to, ap->partition), what));
+      } else if (auto* dp = std::get_if<diff::DropPartition>(&change)) {
+        out_.push_back(stmt("DROP TABLE " + qualified(dp->partition.schema, dp->partition.name), what + " and its rows", true));
+      } else if (auto* cb = std::get_if<diff::ChangePartitionBound>(&change)) {
+        const std::string partition = qualified(cb->to.schema, cb->to.name);
+        out_.push_back(stmt(table + " DETACH PARTITION " + partition, what));
+        out_.push_back(stmt(table + " ATTACH PARTITION " + partition + " " + cb->to.bound, ""));
       }
     }
   }

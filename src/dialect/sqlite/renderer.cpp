@@ -308,6 +308,13 @@ class Renderer {
   void render(const diff::CreateSequence&) {}
   void render(const diff::DropSequence&) {}
   void render(const diff::AlterSequence&) {}
+  void render(const diff::CreateFunction&) {}
+  void render(const diff::DropFunction&) {}
+  void render(const diff::CreatePolicy&) {}
+  void render(const diff::DropPolicy&) {}
+  void render(const diff::AlterPolicy&) {}
+  void render(const diff::GrantPrivileges&) {}
+  void render(const diff::RevokePrivileges&) {}
 
   void render(const diff::ModifyTable& m) {
     const std::string table = quote_identifier(m.to.name);

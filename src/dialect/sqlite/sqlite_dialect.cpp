@@ -193,7 +193,28 @@ void SqliteDialect::validate(const model::Schema& desired, Diagnostics& diagnost
     diagnostics.error(q.where, "sequence " + quoted(q.name) + ": SQLite has no sequences; use autoincrement");
   if (!desired.extensions.empty())
     diagnostics.error({}, "extensions (" + desired.extensions.front() + ") are a PostgreSQL feature; SQLite has none");
+  for (const model::Function& f : desired.functions)
+    diagnostics.error(f.where, "function " + quoted(f.name) + ": SQLite has no stored functions; application code "
+                               "registers them on each connection");
+  for (const model::Grant& g : desired.grants)
+    diagnostics.error(g.where, "grant on " + quoted(g.object) + ": SQLite has no roles or privileges");
+  for (const model::View& v : desired.views) {
+    if (v.materialized) diagnostics.error(v.where, "view " + quoted(v.name) + ": SQLite has no materialized views; use a table");
+    if (!v.schema.empty() && v.schema != "main")
+      diagnostics.error(v.where, "view " + quoted(v.name) + ": schema " + quoted(v.schema) + " is PostgreSQL's; remove it");
+  }
+  std::map<std::string, SourceLocation> trigger_names;  // SQLite trigger names are unique in the database
+  for (const model::Trigger& t : desired.triggers) {
+    auto [it, inserted] = trigger_names.emplace(model::to_lower(t.name), t.where);
+    if (!inserted) diagnostics.error(t.where, "trigger " + quoted(t.name) + " is defined twice (also at " + it->second.str() + ")");
+  }
   for (const model::Table& t : desired.tables) {
+    if (t.row_security || t.force_row_security || !t.policies.empty())
+      diagnostics.error(t.where, "table " + quoted(t.name) + ": row-level security and policies are PostgreSQL's; SQLite has none");
+    if (t.partition_by)
+      diagnostics.error(t.where, "table " + quoted(t.name) + ": SQLite has no partitioned tables; remove partition_by");
+    if (!t.exclusions.empty())
+      diagnostics.error(t.exclusions.front().where, "table " + quoted(t.name) + ": SQLite has no exclusion constraints");
     if (!t.schema.empty() && t.schema != "main")
       diagnostics.error(t.where, "table " + quoted(t.name) + ": schema " + quoted(t.schema) +
                                      " is not available on SQLite; remove \"schema\"");
