@@ -100,6 +100,7 @@ void carry_document_details(const model::Schema& document, model::Schema& normal
       if (sf.name != f.name || (sf.schema == "public" ? std::string() : sf.schema) != f.schema) continue;
       if (nth-- == 0) {
         f.where = sf.where;
+        f.comment = sf.comment;
         break;
       }
     }

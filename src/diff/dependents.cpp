@@ -78,8 +78,6 @@ void recreate_dependents(const model::Schema& current, const model::Schema& desi
   for (const Change& change : changes)
     if (auto* v = std::get_if<CreateView>(&change); v && dropped_views.count(keys.relation(v->view.schema, v->view.name)))
       recreated_objects.insert(label(v->view.schema, v->view.name));
-  if (disturbed.empty()) return;
-
   auto find_create_view = [&](const model::View& view) -> CreateView* {
     for (Change& c : changes)
       if (auto* v = std::get_if<CreateView>(&c); v && v->view.name == view.name && v->view.schema == view.schema) return v;
@@ -148,7 +146,8 @@ void recreate_dependents(const model::Schema& current, const model::Schema& desi
                   return false;
                 }),
                 changes.end());
-  for (const model::Grant& g : desired.grants)
+  // Grants the document does not manage are kept as the database has them.
+  for (const model::Grant& g : desired.grants_managed ? desired.grants : current.grants)
     if (recreated_objects.count(g.object)) changes.push_back(GrantPrivileges{g});
 }
 

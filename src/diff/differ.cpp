@@ -63,7 +63,7 @@ class Differ {
     compare_functions(current, desired);
     compare_views(current, desired);
     compare_triggers(current, desired);
-    compare_grants(current, desired);
+    if (desired.grants_managed) compare_grants(current, desired);
     recreate_dependents(current, desired, cmp_, result_.changes);
     return std::move(result_);
   }
@@ -457,13 +457,12 @@ class Differ {
   }
 
   void compare_partitions(const Table& have, const Table& want, std::vector<TableChange>& changes) {
-    if (have.partition_by != want.partition_by) {
+    if (have.partition_by != want.partition_by && options_.refuse_impossible) {
       result_.diagnostics.error(want.where, "table \"" + want.name + "\" " +
                                                 (have.partition_by ? "is partitioned by " + *have.partition_by : std::string("is not partitioned")) +
                                                 "; a table cannot be " + (want.partition_by ? "partitioned by " + *want.partition_by : std::string("unpartitioned")) +
                                                 " in place: create a new table with the new key, move the rows with a "
                                                 "hand-written migration, then drop the old one");
-      return;
     }
     auto same_partition = [&](const model::Partition& a, const model::Partition& b) {
       return cmp_.names_equal(a.name, b.name) && a.schema == b.schema;
@@ -577,6 +576,7 @@ class Differ {
       const model::Function* have = find(current.functions, want);
       if (!have) result_.changes.push_back(CreateFunction{want, false});
       else if (have->definition != want.definition) result_.changes.push_back(CreateFunction{want, !must_recreate(*have, want)});
+      else if (have->comment != want.comment) result_.changes.push_back(CreateFunction{want, true});
     }
   }
 

@@ -80,6 +80,7 @@ model::Schema without_tables(const model::Schema& schema, const std::set<std::st
   out.views = schema.views;
   out.triggers = schema.triggers;
   out.grants = schema.grants;
+  out.grants_managed = schema.grants_managed;
   for (const model::Table& t : schema.tables)
     if (!keys.count(comparator.table_key(t))) out.tables.push_back(t);
   return out;

@@ -686,6 +686,7 @@ void build_schema(const Node& root, model::Schema& schema, Diagnostics& diagnost
     schema.triggers.push_back(trigger);
   });
   r.each_map("functions", "a function", [&](const Node& f) { read_function(f, schema, diagnostics); });
+  if (r.node().get("grants")) schema.grants_managed = true;
   r.each_map("grants", "a grant", [&](const Node& g) { read_grant(g, schema, diagnostics); });
 }
 

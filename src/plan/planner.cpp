@@ -26,6 +26,7 @@ enum Phase {
   kCreateTables,
   kModifyTables,
   kCreateIndexes,
+  kCreateFunctionsOnTables,  // functions that take or return a table's row type
   kCreateViews,
   kCreateTriggers,
   kCreatePolicies,
@@ -34,9 +35,27 @@ enum Phase {
   kDropEnums,
 };
 
-Phase phase_of(const diff::Change& change) {
+// Whether an object key ("schema.name", see model::View::depends_on) names
+// the relation; one of the default schema has no schema of its own.
+bool names_relation(const std::string& key, const std::string& schema, const std::string& name) {
+  if (!schema.empty()) return key == schema + "." + name;
+  const std::size_t dot = key.find('.');
+  return dot != std::string::npos && key.find('.', dot + 1) == std::string::npos &&
+         key.compare(dot + 1, std::string::npos, name) == 0;
+}
+
+// A function whose arguments or result are rows of a table of the desired
+// schema, which must exist before the function can be created.
+bool uses_table_row(const model::Function& f, const model::Schema& desired) {
+  for (const std::string& key : f.depends_on)
+    for (const model::Table& t : desired.tables)
+      if (names_relation(key, t.schema, t.name)) return true;
+  return false;
+}
+
+Phase phase_of(const diff::Change& change, const model::Schema& desired) {
   return std::visit(
-      [](const auto& c) -> Phase {
+      [&](const auto& c) -> Phase {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, diff::CreateExtension>) return kCreateExtensions;
         else if constexpr (std::is_same_v<T, diff::CreateEnum> || std::is_same_v<T, diff::AddEnumValue> ||
@@ -51,7 +70,8 @@ Phase phase_of(const diff::Change& change) {
         else if constexpr (std::is_same_v<T, diff::DropPolicy>) return kDropPolicies;
         else if constexpr (std::is_same_v<T, diff::CreatePolicy> || std::is_same_v<T, diff::AlterPolicy>) return kCreatePolicies;
         else if constexpr (std::is_same_v<T, diff::GrantPrivileges>) return kGrants;
-        else if constexpr (std::is_same_v<T, diff::CreateFunction>) return kCreateFunctions;
+        else if constexpr (std::is_same_v<T, diff::CreateFunction>)
+          return uses_table_row(c.function, desired) ? kCreateFunctionsOnTables : kCreateFunctions;
         else if constexpr (std::is_same_v<T, diff::DropFunction>) return c.recreated ? kDropRecreatedFunctions : kDropFunctions;
         else if constexpr (std::is_same_v<T, diff::DropView>) return kDropViews;
         else if constexpr (std::is_same_v<T, diff::DropIndex> || std::is_same_v<T, diff::RenameIndex>) return kDropIndexes;
@@ -74,13 +94,7 @@ std::string table_of(const diff::Change& change) {
   return "";
 }
 
-// Whether an object key ("schema.name", see model::View::depends_on) names
-// the view; a view of the default schema has no schema of its own.
-bool names_view(const std::string& key, const model::View& view) {
-  if (!view.schema.empty()) return key == view.schema + "." + view.name;
-  const std::size_t dot = key.find('.');
-  return dot != std::string::npos && key.compare(dot + 1, std::string::npos, view.name) == 0;
-}
+bool names_view(const std::string& key, const model::View& view) { return names_relation(key, view.schema, view.name); }
 
 // Position of each view (schema + "." + name) in dependency order: a view
 // after the views it reads.
@@ -153,7 +167,7 @@ Plan order_changes(std::vector<diff::Change> changes, model::Schema current, mod
     return it == ranks.end() ? ranks.size() : it->second;
   };
   std::stable_sort(changes.begin(), changes.end(), [&](const diff::Change& a, const diff::Change& b) {
-    const Phase pa = phase_of(a), pb = phase_of(b);
+    const Phase pa = phase_of(a, desired), pb = phase_of(b, desired);
     if (pa != pb) return pa < pb;
     if (pa == kCreateTables || pa == kModifyTables)
       return rank(desired_rank, table_of(a)) < rank(desired_rank, table_of(b));

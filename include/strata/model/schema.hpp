@@ -302,6 +302,9 @@ struct Schema {
   std::vector<View> views;
   std::vector<Trigger> triggers;
   std::vector<Grant> grants;
+  // Whether grants are managed: a document that has no "grants" key leaves
+  // privileges alone; introspection always reads them.
+  bool grants_managed = false;
 
   const Table* find_table(const std::string& table_name) const;
   Table* find_table(const std::string& table_name);

@@ -10,8 +10,10 @@ namespace strata::dialect::postgresql {
 namespace {
 
 // What a dependent object reads, as object keys (see model::View): each
-// relation, each of its columns, and each function, from pg_depend rows of
-// class cls and object id obj, other than the object's own relation self.
+// relation (other than the object's own relation self), each column (its own
+// relation's too: a policy or trigger reads columns of its table), each
+// relation whose row type it uses, and each function, from pg_depend rows of
+// class cls and object id obj.
 #define STRATA_DEPENDS_ON(cls, obj, self)                                                                           \
   "(SELECT COALESCE(json_agg(DISTINCT k), '[]') FROM ("                                                             \
   " SELECT rn.nspname || '.' || rc.relname AS k FROM pg_depend d JOIN pg_class rc ON rc.oid = d.refobjid"           \
@@ -22,7 +24,10 @@ namespace {
   "   JOIN pg_namespace rn ON rn.oid = rc.relnamespace"                                                             \
   "   JOIN pg_attribute ra ON ra.attrelid = d.refobjid AND ra.attnum = d.refobjsubid"                               \
   "   WHERE d.classid = " cls " AND d.objid = " obj " AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0" \
-  "     AND d.refobjid <> " self                                                                                    \
+  " UNION ALL"                                                                                                      \
+  " SELECT rn.nspname || '.' || rc.relname FROM pg_depend d JOIN pg_type ty ON ty.oid = d.refobjid"                 \
+  "   JOIN pg_class rc ON rc.oid = ty.typrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace"                    \
+  "   WHERE d.classid = " cls " AND d.objid = " obj " AND d.refclassid = 'pg_type'::regclass AND rc.relkind IN ('r', 'p', 'v', 'm')" \
   " UNION ALL"                                                                                                      \
   " SELECT fn.nspname || '.' || f.proname || '(' || oidvectortypes(f.proargtypes) || ')' FROM pg_depend d"          \
   "   JOIN pg_proc f ON f.oid = d.refobjid JOIN pg_namespace fn ON fn.oid = f.pronamespace"                          \
@@ -56,7 +61,7 @@ constexpr const char* kFunctionsQuery =
 // Triggers a user made (not those behind foreign keys, not clones on partitions).
 constexpr const char* kTriggersQuery =
     "SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid),"
-    " fn.nspname || '.' || f.proname || '(' || oidvectortypes(f.proargtypes) || ')'"
+    " " STRATA_DEPENDS_ON("'pg_trigger'::regclass", "t.oid", "0") ""
     " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
     " JOIN pg_proc f ON f.oid = t.tgfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace"
     " WHERE NOT t.tgisinternal AND n.nspname = ANY($1::text[]) AND NOT c.relispartition"
@@ -204,7 +209,8 @@ void introspect_objects(Connection& connection, const std::string& managed, cons
     t.name = text(row, 2);
     t.definition = text(row, 3);
     t.sql = t.definition;
-    t.depends_on = {ns + "." + text(row, 1), text(row, 4)};
+    t.depends_on = strings(text(row, 4));
+    t.depends_on.push_back(ns + "." + text(row, 1));  // its table
     schema.triggers.push_back(std::move(t));
   }
   for (const auto& row : connection.query(kPoliciesQuery, {managed})) {
@@ -237,6 +243,7 @@ void introspect_objects(Connection& connection, const std::string& managed, cons
     schema.tables[found->second].partitions.push_back(std::move(p));
   }
   // One grant per object, role and grant option, privileges in GRANT order.
+  schema.grants_managed = true;
   std::map<std::tuple<std::string, std::string, std::string, bool>, std::vector<std::string>> grants;
   for (const auto& row : connection.query(kGrantsQuery, {managed}))
     grants[{text(row, 0), text(row, 1), text(row, 2), text(row, 4) == "t"}].push_back(text(row, 3));

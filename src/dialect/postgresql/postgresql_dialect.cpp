@@ -353,6 +353,8 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   // reads which: a view whose creation fails is tried again once others exist.
   std::vector<const diff::Change*> views, after_views;
   std::vector<const model::Table*> with_foreign_keys;
+  std::vector<std::pair<const model::Table*, const model::Partition*>> partitions;
+  std::vector<const diff::Change*> deferred_functions;
   for (const diff::Change& change : plan.changes) {
     plan::Plan one;
     SourceLocation where;
@@ -370,7 +372,9 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
       where = x->table.where, what = "table " + quoted(x->table.name);
       diff::CreateTable bare = *x;
       bare.table.foreign_keys.clear();
+      bare.table.partitions.clear();  // each at its own line, below
       one.changes = {bare};
+      for (const model::Partition& p : x->table.partitions) partitions.emplace_back(&x->table, &p);
       if (!x->table.foreign_keys.empty()) with_foreign_keys.push_back(&x->table);
     } else {
       one.changes = {change};
@@ -383,7 +387,11 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
     if (auto* x = std::get_if<diff::CreateExtension>(&change)) what = "extension " + quoted(x->name);
     if (auto* x = std::get_if<diff::CreateDomain>(&change)) where = x->domain.where, what = "domain " + quoted(x->domain.name);
     if (auto* x = std::get_if<diff::CreateSequence>(&change)) where = x->sequence.where, what = "sequence " + quoted(x->sequence.name);
-    if (auto* x = std::get_if<diff::CreateFunction>(&change)) where = x->function.where, what = "function " + quoted(x->function.name);
+    if (std::holds_alternative<diff::CreateFunction>(change)) {
+      // A function that takes or returns a table's rows waits for the tables.
+      if (attempt(one)) deferred_functions.push_back(&change);
+      continue;
+    }
     run(one, where, what);
   }
   // A table left out of normalization that a foreign key references is
@@ -409,6 +417,17 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
       run(one, fk.where.known() ? fk.where : t->where, "a foreign key of table " + quoted(t->name));
     }
   }
+  for (const auto& [table, partition] : partitions) {
+    plan::Plan one;
+    one.changes = {diff::ModifyTable{*table, *table, {diff::AddPartition{*partition}}}};
+    run(one, partition->where.known() ? partition->where : table->where, "partition " + quoted(partition->name) + " of table " + quoted(table->name));
+  }
+  for (const diff::Change* change : deferred_functions) {
+    const auto& f = std::get<diff::CreateFunction>(*change).function;
+    plan::Plan one;
+    one.changes = {*change};
+    run(one, f.where, "function " + quoted(f.name));
+  }
   create_dependents(views, after_views, attempt, diagnostics);
   if (diagnostics.error_count() > errors_before) return {};
   check_function_bodies(c, server.schemas, desired, diagnostics);
@@ -424,6 +443,7 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   check_created_objects(desired, normalized, diagnostics);
   // Extensions in the document are the managed ones; others the scratch database got by default do not count.
   normalized.extensions = desired.extensions;
+  normalized.grants_managed = desired.grants_managed;
   std::sort(normalized.extensions.begin(), normalized.extensions.end());
   return normalized;
 }
@@ -437,6 +457,10 @@ std::vector<plan::Hazard> PostgresqlDialect::engine_hazards(const plan::Plan& pl
     out.push_back({code, object, reason, where});
   };
   for (const diff::Change& change : plan.changes) {
+    if (auto* v = std::get_if<diff::DropView>(&change); v && v->view.materialized)
+      add("recreate.materialized_view", v->view.name,
+          "drops materialized view " + v->view.name + "; created again, its rows are computed anew (and stay empty "
+          "until REFRESH when with_data is false)");
     if (auto* idx = std::get_if<diff::CreateIndex>(&change); idx && !online && plan.current.find_table(idx->table))
       add("lock.index_build", idx->table + "." + idx->index.name,
           "builds index " + idx->index.name + " while blocking writes to " + idx->table + " (--online builds it CONCURRENTLY)",
@@ -462,6 +486,14 @@ std::vector<plan::Hazard> PostgresqlDialect::engine_hazards(const plan::Plan& pl
             add("lock.volatile_default", t + "." + ac->column.name,
                 "a volatile default makes adding " + t + "." + ac->column.name + " rewrite the table", ac->column.where);
         }
+      } else if (auto* dp = std::get_if<diff::DropPartition>(&tc)) {
+        add("data_loss.drop_partition", dp->partition.name, "drops partition " + dp->partition.name + " of " + t + " and its rows");
+        add("irreversible.down", dp->partition.name, "a rollback recreates partition " + dp->partition.name + " empty");
+      } else if (auto* cb = std::get_if<diff::ChangePartitionBound>(&tc)) {
+        add("may_fail.partition_bound", cb->to.name,
+            "attaches " + cb->to.name + " with bound " + cb->to.bound + "; rows outside it make the migration fail", cb->to.where);
+      } else if (auto* x = std::get_if<diff::AddExclusion>(&tc)) {
+        add("may_fail.exclusion", t, "adds an exclusion constraint to " + t + "; conflicting rows make it fail", x->exclusion.where);
       } else if (auto* f = std::get_if<diff::AddForeignKey>(&tc); f && !online && !f->foreign_key.not_valid) {
         add("lock.constraint_validation", t, "adding a foreign key checks every row of " + t + " while holding its lock",
             f->foreign_key.where);

@@ -384,14 +384,19 @@ class Renderer {
   void render(const diff::CreateFunction& c) {
     const model::Function& f = c.function;
     out_.push_back(stmt(without_final_semicolon(f.definition.empty() ? f.sql : f.definition), diff::describe(diff::Change(c))));
-    if (f.comment || c.replace)
+    // A function as the document writes it has no known argument types yet
+    // (scratch creation); its comment is compared from the document.
+    const bool signature_known = !f.definition.empty();
+    if (signature_known && (f.comment || c.replace))
       out_.push_back(stmt("COMMENT ON " + function_reference(f) + " IS " + comment_literal(f.comment), ""));
   }
   void render(const diff::DropFunction& c) {
     out_.push_back(stmt("DROP " + function_reference(c.function), diff::describe(diff::Change(c))));
   }
+  // Always schema-qualified, as PostgreSQL prints the function when it is created.
   static std::string function_reference(const model::Function& f) {
-    return std::string(f.procedure ? "PROCEDURE " : "FUNCTION ") + qualified(f.schema, f.name) + "(" + f.arguments + ")";
+    return std::string(f.procedure ? "PROCEDURE " : "FUNCTION ") + quote_identifier(f.schema.empty() ? "public" : f.schema) +
+           "." + quote_identifier(f.name) + "(" + f.arguments + ")";
   }
   static std::string policy_clauses(const model::Policy& p, bool with_roles) {
     std::string out;
@@ -431,11 +436,16 @@ class Renderer {
     if (g.kind == "sequence") return "SEQUENCE " + qualified_reference(g.object, "");
     if (g.kind == "function") {
       const std::size_t open = g.object.find('(');
-      bool procedure = false;
+      // ROUTINE (either kind) when the object is not known yet.
+      std::string kind = "ROUTINE ";
       for (const auto* functions : {&plan_.desired.functions, &plan_.current.functions})
         for (const model::Function& f : *functions)
-          if (f.signature() == g.object) procedure = f.procedure;
-      return std::string(procedure ? "PROCEDURE " : "FUNCTION ") + qualified_reference(g.object.substr(0, open), "") +
+          if (f.signature() == g.object) kind = f.procedure ? "PROCEDURE " : "FUNCTION ";
+      const std::string name = g.object.substr(0, open);
+      const std::size_t dot = name.find('.');
+      const std::string schema = dot == std::string::npos ? "public" : name.substr(0, dot);
+      return kind + quote_identifier(schema) + "." +
+             quote_identifier(dot == std::string::npos ? name : name.substr(dot + 1)) +
              (open == std::string::npos ? "()" : g.object.substr(open));
     }
     return "TABLE " + qualified_reference(g.object, "");
