@@ -402,7 +402,8 @@ std::string not_from_extension(const std::string& oid) {
 
 // strata's own version table, which a database built by apply has.
 std::string not_version_table(const std::string& oid) {
-  return " AND " + oid + " <> coalesce(to_regclass('public.strata_schema_versions')::oid, 0)";
+  // IS DISTINCT FROM: without a version table the comparison must not drop rows whose oid is 0 (domain checks).
+  return " AND " + oid + " IS DISTINCT FROM to_regclass('public.strata_schema_versions')::oid";
 }
 
 struct CatalogQuery {
