@@ -502,12 +502,12 @@ class Differ {
   void compare_views(const model::Schema& current, const model::Schema& desired) {
     for (const model::View& v : current.views) {
       const model::View* w = find_view(desired.views, v);
-      if (!w || (!same_view(v, *w) && !replaceable(v, *w))) result_.changes.push_back(DropView{v});
+      if (!w || (!same_view(v, *w) && !replaceable(v, *w) && !only_comment_differs(v, *w))) result_.changes.push_back(DropView{v});
     }
     for (const model::View& w : desired.views) {
       const model::View* v = find_view(current.views, w);
       if (!v) result_.changes.push_back(CreateView{w});
-      else if (!same_view(*v, w)) result_.changes.push_back(CreateView{w, replaceable(*v, w)});
+      else if (!same_view(*v, w)) result_.changes.push_back(CreateView{w, replaceable(*v, w) || only_comment_differs(*v, w)});
     }
   }
 
@@ -522,6 +522,12 @@ class Differ {
     if (!a.definition.empty() && !b.definition.empty())
       return a.definition == b.definition && a.output_columns == b.output_columns && a.comment == b.comment;
     return same_names(a.columns, b.columns) && cmp_.sql_equal(a.sql, b.sql);
+  }
+
+  bool only_comment_differs(const model::View& a, const model::View& b) const {
+    model::View same_comment = b;
+    same_comment.comment = a.comment;
+    return a.comment != b.comment && same_view(a, same_comment);
   }
 
   // A plain view whose new columns start with its old ones, under the same

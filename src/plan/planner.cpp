@@ -18,9 +18,11 @@ enum Phase {
   kDropPolicies,
   kDropTriggers,
   kDropViews,
+  kDropFunctionsOnTables,  // before the tables whose row types they use
   kDropIndexes,
   kRenameTables,
   kDropTables,
+  kReplaceEnums,  // after the views and triggers on their columns are dropped
   kDropRecreatedFunctions,
   kCreateFunctions,  // before tables: defaults and checks may call them
   kCreateTables,
@@ -44,22 +46,23 @@ bool names_relation(const std::string& key, const std::string& schema, const std
          key.compare(dot + 1, std::string::npos, name) == 0;
 }
 
-// A function whose arguments or result are rows of a table of the desired
-// schema, which must exist before the function can be created.
-bool uses_table_row(const model::Function& f, const model::Schema& desired) {
+// A function whose arguments or result are rows of a table of the schema,
+// which must exist before the function is created and while it exists.
+bool uses_table_row(const model::Function& f, const model::Schema& schema) {
   for (const std::string& key : f.depends_on)
-    for (const model::Table& t : desired.tables)
+    for (const model::Table& t : schema.tables)
       if (names_relation(key, t.schema, t.name)) return true;
   return false;
 }
 
-Phase phase_of(const diff::Change& change, const model::Schema& desired) {
+Phase phase_of(const diff::Change& change, const model::Schema& current, const model::Schema& desired) {
   return std::visit(
       [&](const auto& c) -> Phase {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, diff::CreateExtension>) return kCreateExtensions;
+        else if constexpr (std::is_same_v<T, diff::ReplaceEnum>) return kReplaceEnums;
         else if constexpr (std::is_same_v<T, diff::CreateEnum> || std::is_same_v<T, diff::AddEnumValue> ||
-                           std::is_same_v<T, diff::ReplaceEnum> || std::is_same_v<T, diff::RenameEnumValue> ||
+                           std::is_same_v<T, diff::RenameEnumValue> ||
                            std::is_same_v<T, diff::CreateDomain> || std::is_same_v<T, diff::AlterDomain> ||
                            std::is_same_v<T, diff::CreateSequence> || std::is_same_v<T, diff::AlterSequence>)
           return kCreateEnums;
@@ -72,7 +75,10 @@ Phase phase_of(const diff::Change& change, const model::Schema& desired) {
         else if constexpr (std::is_same_v<T, diff::GrantPrivileges>) return kGrants;
         else if constexpr (std::is_same_v<T, diff::CreateFunction>)
           return uses_table_row(c.function, desired) ? kCreateFunctionsOnTables : kCreateFunctions;
-        else if constexpr (std::is_same_v<T, diff::DropFunction>) return c.recreated ? kDropRecreatedFunctions : kDropFunctions;
+        else if constexpr (std::is_same_v<T, diff::DropFunction>)
+          return uses_table_row(c.function, current) ? kDropFunctionsOnTables
+                 : c.recreated                       ? kDropRecreatedFunctions
+                                                     : kDropFunctions;
         else if constexpr (std::is_same_v<T, diff::DropView>) return kDropViews;
         else if constexpr (std::is_same_v<T, diff::DropIndex> || std::is_same_v<T, diff::RenameIndex>) return kDropIndexes;
         else if constexpr (std::is_same_v<T, diff::RenameTable>) return kRenameTables;
@@ -167,7 +173,7 @@ Plan order_changes(std::vector<diff::Change> changes, model::Schema current, mod
     return it == ranks.end() ? ranks.size() : it->second;
   };
   std::stable_sort(changes.begin(), changes.end(), [&](const diff::Change& a, const diff::Change& b) {
-    const Phase pa = phase_of(a, desired), pb = phase_of(b, desired);
+    const Phase pa = phase_of(a, current, desired), pb = phase_of(b, current, desired);
     if (pa != pb) return pa < pb;
     if (pa == kCreateTables || pa == kModifyTables)
       return rank(desired_rank, table_of(a)) < rank(desired_rank, table_of(b));

@@ -63,6 +63,7 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
 WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND n.nspname = ANY($1::text[]) AND NOT c.relispartition
+  AND con.conparentid = 0  -- not the copies a foreign key to a partitioned table makes for each partition
 ORDER BY con.conrelid, con.contype, con.conname)SQL";
 
 // Indexes that no constraint owns, with each key as the server deparses it.

@@ -361,6 +361,11 @@ class Renderer {
   void render(const diff::CreateView& c) {
     const model::View& v = c.view;
     const std::string kind = v.materialized ? "MATERIALIZED VIEW " : "VIEW ";
+    if (c.replace && v.materialized) {  // only its comment changes: there is no CREATE OR REPLACE for it
+      out_.push_back(stmt("COMMENT ON " + kind + qualified(v.schema, v.name) + " IS " + comment_literal(v.comment),
+                          "comment on materialized view " + v.name));
+      return;
+    }
     std::string sql = (c.replace ? "CREATE OR REPLACE " : "CREATE ") + kind + qualified(v.schema, v.name);
     if (!v.columns.empty()) sql += " (" + join_names(v.columns) + ")";
     sql += " AS\n" + without_final_semicolon(v.sql);
