@@ -310,7 +310,9 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
     // Nothing the engine has to spell or check (a database that already
     // matches its files): no scratch database, so no CREATEDB needed and no
     // time spent.
-    return {};
+    model::Schema nothing;
+    nothing.grants_managed = desired.grants_managed;
+    return nothing;
   }
 
   config::DatabaseUrl server = target;
