@@ -124,7 +124,7 @@ MUST_REJECT = [
     ("unknown column key", "tables:\n  - name: t\n    columns:\n      - { name: id, typ: integer }\n"),
     ("column without a type", "tables:\n  - name: t\n    columns:\n      - { name: id }\n"),
     ("column type left empty", "tables:\n  - name: t\n    columns:\n      - { name: id, type: }\n"),
-    ("unknown top-level key", "tables: []\nfunctions: []\n"),
+    ("unknown top-level key", "tables: []\nprocedures: []\n"),
     ("unknown table key", "tables:\n  - name: t\n    indxes: []\n    columns:\n      - { name: id, type: integer }\n"),
     ("table without columns", "tables:\n  - name: t\n"),
     ("table without a name", "tables:\n  - columns:\n      - { name: id, type: integer }\n"),
