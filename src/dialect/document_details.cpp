@@ -74,7 +74,7 @@ void carry_document_details(const model::Schema& document, model::Schema& normal
   }
   for (model::View& v : normalized.views) {
     for (const model::View& sv : document.views) {
-      if (!names.names_equal(sv.name, v.name) || (sv.schema == "public" ? std::string() : sv.schema) != v.schema) continue;
+      if (!names.names_equal(sv.name, v.name) || !model::same_schema(sv.schema, v.schema)) continue;
       v.where = sv.where;
       if (!v.definition.empty()) {
         // The engine's text decides equality; the plan creates the view as written.
@@ -85,8 +85,7 @@ void carry_document_details(const model::Schema& document, model::Schema& normal
   }
   for (model::Trigger& t : normalized.triggers) {
     for (const model::Trigger& st : document.triggers) {
-      const std::string table = st.table.rfind("public.", 0) == 0 ? st.table.substr(7) : st.table;
-      if (!names.names_equal(st.name, t.name) || !names.names_equal(table, t.table)) continue;
+      if (!names.names_equal(st.name, t.name) || !names.names_equal(model::without_default_schema(st.table), t.table)) continue;
       t.where = st.where;
       if (!t.definition.empty()) t.sql = st.sql;
     }
@@ -97,7 +96,7 @@ void carry_document_details(const model::Schema& document, model::Schema& normal
     const std::string key = f.schema + "." + f.name;
     std::size_t nth = overloads_seen[key]++;
     for (const model::Function& sf : document.functions) {
-      if (sf.name != f.name || (sf.schema == "public" ? std::string() : sf.schema) != f.schema) continue;
+      if (sf.name != f.name || !model::same_schema(sf.schema, f.schema)) continue;
       if (nth-- == 0) {
         f.where = sf.where;
         f.comment = sf.comment;

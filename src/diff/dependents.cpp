@@ -28,11 +28,6 @@ class Keys {
   const Comparator& comparator_;
 };
 
-// How grants and triggers name a relation: "name", or "schema.name" outside the default schema.
-std::string label(const std::string& schema, const std::string& name) {
-  return schema.empty() || schema == "public" ? name : schema + "." + name;
-}
-
 bool touches(const std::vector<std::string>& depends_on, const std::set<std::string>& disturbed) {
   return std::any_of(depends_on.begin(), depends_on.end(), [&](const std::string& k) { return disturbed.count(k) > 0; });
 }
@@ -58,7 +53,7 @@ void recreate_dependents(const model::Schema& current, const model::Schema& desi
       disturbed.insert(keys.relation(d->table));
     } else if (auto* r = std::get_if<ReplaceEnum>(&change)) {
       // Every column of the type is cast to the new one.
-      const std::string name = r->from.name, qualified = label(r->from.schema, r->from.name);
+      const std::string name = r->from.name, qualified = model::relation_label(r->from.schema, r->from.name);
       for (const model::Table& t : current.tables)
         for (const model::Column& c : t.columns)
           if (c.type == name || c.type == qualified || c.type == name + "[]" || c.type == qualified + "[]")
@@ -77,7 +72,7 @@ void recreate_dependents(const model::Schema& current, const model::Schema& desi
   }
   for (const Change& change : changes)
     if (auto* v = std::get_if<CreateView>(&change); v && dropped_views.count(keys.relation(v->view.schema, v->view.name)))
-      recreated_objects.insert(label(v->view.schema, v->view.name));
+      recreated_objects.insert(model::relation_label(v->view.schema, v->view.name));
   auto find_create_view = [&](const model::View& view) -> CreateView* {
     for (Change& c : changes)
       if (auto* v = std::get_if<CreateView>(&c); v && v->view.name == view.name && v->view.schema == view.schema) return v;
@@ -99,7 +94,7 @@ void recreate_dependents(const model::Schema& current, const model::Schema& desi
         for (const model::View& want : desired.views)
           if (want.name == view.name && want.schema == view.schema) changes.push_back(CreateView{want});
       }
-      recreated_objects.insert(label(view.schema, view.name));
+      recreated_objects.insert(model::relation_label(view.schema, view.name));
     }
     for (const model::Trigger& trigger : current.triggers) {
       if (dropped_triggers.count(trigger_id(trigger)) || !touches(trigger.depends_on, disturbed)) continue;
@@ -114,7 +109,7 @@ void recreate_dependents(const model::Schema& current, const model::Schema& desi
           if (trigger_id(want) == trigger_id(trigger)) changes.push_back(CreateTrigger{want});
     }
     for (const model::Table& table : current.tables) {
-      const std::string table_label = label(table.schema, table.name);
+      const std::string table_label = model::relation_label(table.schema, table.name);
       for (const model::Policy& policy : table.policies) {
         if (dropped_policies.count(policy_id(table_label, policy)) || !touches(policy.depends_on, disturbed)) continue;
         dropped_policies.insert(policy_id(table_label, policy));
@@ -131,7 +126,7 @@ void recreate_dependents(const model::Schema& current, const model::Schema& desi
         });
         if (created) continue;
         for (const model::Table& want : desired.tables)
-          if (label(want.schema, want.name) == table_label)
+          if (model::relation_label(want.schema, want.name) == table_label)
             for (const model::Policy& p : want.policies)
               if (p.name == policy.name) changes.push_back(CreatePolicy{table_label, p});
       }

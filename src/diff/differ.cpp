@@ -494,10 +494,7 @@ class Differ {
     }
   }
 
-  // A table as other objects name it: "name", or "schema.name" outside the default schema.
-  static std::string table_label(const Table& t) {
-    return t.schema.empty() || t.schema == "public" ? t.name : t.schema + "." + t.name;
-  }
+  static std::string table_label(const Table& t) { return model::relation_label(t.schema, t.name); }
 
   void compare_views(const model::Schema& current, const model::Schema& desired) {
     for (const model::View& v : current.views) {

@@ -108,6 +108,18 @@ const View* Schema::find_view(const std::string& view_name) const {
   return nullptr;
 }
 
+bool same_schema(const std::string& a, const std::string& b) {
+  return (a == "public" ? std::string() : a) == (b == "public" ? std::string() : b);
+}
+
+std::string relation_label(const std::string& schema, const std::string& name) {
+  return same_schema(schema, "") ? name : schema + "." + name;
+}
+
+std::string without_default_schema(const std::string& reference) {
+  return reference.rfind("public.", 0) == 0 ? reference.substr(7) : reference;
+}
+
 std::string Function::signature() const {
   return (schema.empty() ? std::string() : schema + ".") + name + "(" + arguments + ")";
 }

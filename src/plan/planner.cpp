@@ -172,18 +172,33 @@ Plan order_changes(std::vector<diff::Change> changes, model::Schema current, mod
     auto it = ranks.find(name);
     return it == ranks.end() ? ranks.size() : it->second;
   };
-  std::stable_sort(changes.begin(), changes.end(), [&](const diff::Change& a, const diff::Change& b) {
-    const Phase pa = phase_of(a, current, desired), pb = phase_of(b, current, desired);
-    if (pa != pb) return pa < pb;
-    if (pa == kCreateTables || pa == kModifyTables)
-      return rank(desired_rank, table_of(a)) < rank(desired_rank, table_of(b));
-    if (pa == kDropTables)  // children before parents
-      return rank(current_rank, table_of(a)) > rank(current_rank, table_of(b));
-    if (pa == kCreateViews) return rank(desired_view_rank, view_of(a)) < rank(desired_view_rank, view_of(b));
-    if (pa == kDropViews)  // readers before what they read
-      return rank(current_view_rank, view_of(a)) > rank(current_view_rank, view_of(b));
-    return false;
+  // Each change's place, worked out once: its phase, then its rank inside the
+  // phase where order matters (table and view dependencies).
+  struct Place {
+    Phase phase;
+    long long rank;
+  };
+  std::vector<Place> places;
+  places.reserve(changes.size());
+  for (const diff::Change& change : changes) {
+    const Phase phase = phase_of(change, current, desired);
+    long long r = 0;
+    if (phase == kCreateTables || phase == kModifyTables) r = static_cast<long long>(rank(desired_rank, table_of(change)));
+    if (phase == kDropTables) r = -static_cast<long long>(rank(current_rank, table_of(change)));  // children before parents
+    if (phase == kCreateViews) r = static_cast<long long>(rank(desired_view_rank, view_of(change)));
+    if (phase == kDropViews) r = -static_cast<long long>(rank(current_view_rank, view_of(change)));  // readers first
+    places.push_back({phase, r});
+  }
+  std::vector<std::size_t> order(changes.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (places[a].phase != places[b].phase) return places[a].phase < places[b].phase;
+    return places[a].rank < places[b].rank;
   });
+  std::vector<diff::Change> sorted;
+  sorted.reserve(changes.size());
+  for (std::size_t i : order) sorted.push_back(std::move(changes[i]));
+  changes = std::move(sorted);
   Plan plan;
   plan.changes = std::move(changes);
   plan.current = std::move(current);

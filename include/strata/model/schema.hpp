@@ -336,6 +336,13 @@ class SchemaIndex {
   std::unordered_map<std::string, const View*> views_;                 // lowercased name -> first view
 };
 
+// Schemas "" and "public" are both the default one, which names leave out.
+bool same_schema(const std::string& a, const std::string& b);
+// How other objects name a relation: "name" in the default schema, else "schema.name".
+std::string relation_label(const std::string& schema, const std::string& name);
+// A reference "schema.name" with a default schema left out: "public.t" -> "t".
+std::string without_default_schema(const std::string& reference);
+
 // The name an index gets when the document gives none: ix_<table>_<columns>
 // (ux_ for unique indexes; "expr" stands for an expression key).
 std::string generated_index_name(const std::string& table, const Index& index);

@@ -205,7 +205,7 @@ void introspect_objects(Connection& connection, const std::string& managed, cons
   for (const auto& row : connection.query(kTriggersQuery, {managed})) {
     model::Trigger t;
     const std::string ns = text(row, 0);
-    t.table = ns == "public" ? text(row, 1) : ns + "." + text(row, 1);
+    t.table = model::relation_label(ns, text(row, 1));
     t.name = text(row, 2);
     t.definition = text(row, 3);
     t.sql = t.definition;

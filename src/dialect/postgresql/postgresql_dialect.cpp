@@ -148,30 +148,19 @@ void create_dependents(const std::vector<const diff::Change*>& views, const std:
 }
 
 // Function bodies are checked once everything they may read exists: each
-// function is created again as PostgreSQL prints it, with the check on.
-void check_function_bodies(Connection& c, const std::vector<std::string>& schemas, const model::Schema& desired,
-                           Diagnostics& diagnostics) {
-  if (desired.functions.empty()) return;
+// function read back from the scratch database is created again as
+// PostgreSQL prints it, with the check on. (Its location came over from the
+// document with the rest of its details.)
+void check_function_bodies(Connection& c, const model::Schema& normalized, Diagnostics& diagnostics) {
+  if (normalized.functions.empty()) return;
   c.exec("SET check_function_bodies = on");
-  std::string managed = "{";
-  for (const std::string& s : schemas) managed += (managed.size() > 1 ? "," : "") + std::string("\"") + s + "\"";
-  managed += "}";
-  const auto rows = c.query(
-      "SELECT n.nspname, p.proname, pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-      " WHERE n.nspname = ANY($1::text[]) AND p.prokind IN ('f', 'p') AND NOT EXISTS (SELECT 1 FROM pg_depend e"
-      " WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e') ORDER BY p.oid",
-      {managed});
-  for (const auto& row : rows) {
+  for (const model::Function& f : normalized.functions) {
     try {
-      c.exec_one(row[2].value_or(""));
+      c.exec_one(f.definition);
     } catch (const std::exception& e) {
       std::string reason = e.what();
       while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
-      const std::string schema = row[0].value_or("") == "public" ? "" : row[0].value_or("");
-      SourceLocation where;
-      for (const model::Function& f : desired.functions)
-        if (f.name == row[1].value_or("") && f.schema == schema) where = f.where;
-      diagnostics.error(where, "function " + quoted(row[1].value_or("")) + ": its body does not compile: " + reason);
+      diagnostics.error(f.where, "function " + quoted(f.name) + ": its body does not compile: " + reason);
     }
   }
 }
@@ -180,14 +169,14 @@ void check_function_bodies(Connection& c, const std::vector<std::string>& schema
 void check_created_objects(const model::Schema& desired, const model::Schema& normalized, Diagnostics& diagnostics) {
   for (const model::Function& f : desired.functions) {
     const bool found = std::any_of(normalized.functions.begin(), normalized.functions.end(),
-                                   [&](const model::Function& n) { return n.name == f.name && n.schema == f.schema; });
+                                   [&](const model::Function& n) { return n.name == f.name && model::same_schema(n.schema, f.schema); });
     if (!found)
       diagnostics.error(f.where, "function " + quoted(f.name) + ": its statement creates no function of that name" +
                                      (f.schema.empty() ? std::string() : " in schema " + quoted(f.schema)) +
                                      "; make \"name\" (and \"schema\") say what the statement creates");
   }
   for (const model::Trigger& t : desired.triggers) {
-    const std::string table = t.table.rfind("public.", 0) == 0 ? t.table.substr(7) : t.table;
+    const std::string table = model::without_default_schema(t.table);
     const bool found = std::any_of(normalized.triggers.begin(), normalized.triggers.end(),
                                    [&](const model::Trigger& n) { return n.name == t.name && n.table == table; });
     if (!found)
@@ -432,8 +421,6 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   }
   create_dependents(views, after_views, attempt, diagnostics);
   if (diagnostics.error_count() > errors_before) return {};
-  check_function_bodies(c, server.schemas, desired, diagnostics);
-  if (diagnostics.error_count() > errors_before) return {};
   model::Schema normalized = scratch->introspect();
   if (whole && !unchanged.empty()) context.insert(unchanged.begin(), unchanged.end());
   if (!context.empty()) {
@@ -443,6 +430,8 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   }
   carry_document_details(desired, normalized, *this);
   check_created_objects(desired, normalized, diagnostics);
+  check_function_bodies(c, normalized, diagnostics);
+  if (diagnostics.error_count() > errors_before) return {};
   // Extensions in the document are the managed ones; others the scratch database got by default do not count.
   normalized.extensions = desired.extensions;
   normalized.grants_managed = desired.grants_managed;
