@@ -94,6 +94,7 @@ std::string describe(const Change& change) {
             return std::string("drop ") + (c.function.procedure ? "procedure " : "function ") + c.function.name + "(" +
                    c.function.arguments + ")";
           },
+          [](const DropDefault& c) { return "drop the default of " + c.table.name + "." + c.column + " for now"; },
           [](const CreatePolicy& c) { return "create policy " + c.policy.name + " on " + c.table; },
           [](const DropPolicy& c) { return "drop policy " + c.policy.name + " on " + c.table; },
           [](const AlterPolicy& c) { return "alter policy " + c.to.name + " on " + c.table; },

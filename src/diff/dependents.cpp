@@ -32,13 +32,78 @@ bool touches(const std::vector<std::string>& depends_on, const std::set<std::str
   return std::any_of(depends_on.begin(), depends_on.end(), [&](const std::string& k) { return disturbed.count(k) > 0; });
 }
 
+// Table parts that call a function dropped to be created again: a default is
+// dropped before and set again after, a check or an index dropped and added
+// again, as the desired table has them.
+void recreate_function_uses(const model::Schema& current, const model::Schema& desired, const std::set<std::string>& functions,
+                            const Comparator& comparator, std::vector<Change>& changes) {
+  auto already = [&](auto&& matches) { return std::any_of(changes.begin(), changes.end(), matches); };
+  for (const model::Table& have : current.tables) {
+    const model::Table* want = nullptr;
+    for (const model::Table& t : desired.tables)
+      if (comparator.table_key(t) == comparator.table_key(have)) want = &t;
+    if (!want) continue;
+    std::vector<TableChange> parts;
+    auto table_changes = [&](auto&& matches) {
+      return already([&](const Change& c) {
+        auto* m = std::get_if<ModifyTable>(&c);
+        return m && comparator.table_key(m->from) == comparator.table_key(have) &&
+               std::any_of(m->changes.begin(), m->changes.end(), matches);
+      });
+    };
+    for (const model::FunctionUse& use : have.function_uses) {
+      if (!functions.count(use.function)) continue;
+      if (use.part == model::FunctionUse::Part::Default) {
+        const model::Column* column = have.find_column(use.name);
+        const model::Column* wanted = want->find_column(use.name);
+        if (!column) continue;
+        changes.push_back(DropDefault{have, column->name});
+        const bool set_later = table_changes([&](const TableChange& tc) {
+          auto* a = std::get_if<AlterColumn>(&tc);
+          return a && a->default_changed && a->to.name == column->name;
+        });
+        if (wanted && wanted->default_value && !set_later) {
+          AlterColumn alter{*column, *wanted};
+          alter.from.default_value.reset();
+          alter.default_changed = true;
+          parts.push_back(alter);
+        }
+      } else if (use.part == model::FunctionUse::Part::Check) {
+        auto check = std::find_if(have.checks.begin(), have.checks.end(), [&](const auto& k) { return k.stored_name == use.name; });
+        if (check == have.checks.end()) continue;
+        const bool dropped = table_changes([&](const TableChange& tc) {
+          auto* d = std::get_if<DropCheck>(&tc);
+          return d && d->check.stored_name == check->stored_name;
+        });
+        if (dropped) continue;
+        parts.push_back(DropCheck{*check});
+        for (const model::CheckConstraint& k : want->checks)
+          if (check->name ? (k.name && *k.name == *check->name) : (!k.name && k.expression == check->expression))
+            parts.push_back(AddCheck{k});
+      } else {
+        auto index = std::find_if(have.indexes.begin(), have.indexes.end(), [&](const auto& i) { return i.name == use.name; });
+        if (index == have.indexes.end()) continue;
+        const bool dropped = already([&](const Change& c) {
+          auto* d = std::get_if<DropIndex>(&c);
+          return d && d->table == have.name && d->index.name == index->name;
+        });
+        if (dropped) continue;
+        changes.push_back(DropIndex{have.name, *index});
+        for (const model::Index& i : want->indexes)
+          if (i.name == index->name) changes.push_back(CreateIndex{want->name, i});
+      }
+    }
+    if (!parts.empty()) changes.push_back(ModifyTable{have, *want, std::move(parts)});
+  }
+}
+
 }  // namespace
 
 void recreate_dependents(const model::Schema& current, const model::Schema& desired, const Comparator& comparator,
                          std::vector<Change>& changes) {
   const Keys keys(comparator);
   std::set<std::string> disturbed;
-  std::set<std::string> dropped_views, dropped_triggers, dropped_policies, recreated_objects;
+  std::set<std::string> dropped_views, dropped_triggers, dropped_policies, recreated_objects, recreated_functions;
   auto trigger_id = [](const model::Trigger& t) { return t.table + "\n" + t.name; };
   auto policy_id = [](const std::string& table, const model::Policy& p) { return table + "\n" + p.name; };
 
@@ -52,6 +117,7 @@ void recreate_dependents(const model::Schema& current, const model::Schema& desi
     } else if (auto* d = std::get_if<DropTable>(&change)) {
       disturbed.insert(keys.relation(d->table));
     } else if (auto* r = std::get_if<ReplaceEnum>(&change)) {
+      disturbed.insert(keys.relation(r->from.schema, r->from.name));  // functions taking or returning it
       // Every column of the type is cast to the new one.
       const std::string name = r->from.name, qualified = model::relation_label(r->from.schema, r->from.name);
       for (const model::Table& t : current.tables)
@@ -63,7 +129,10 @@ void recreate_dependents(const model::Schema& current, const model::Schema& desi
       dropped_views.insert(keys.relation(v->view.schema, v->view.name));
     } else if (auto* f = std::get_if<DropFunction>(&change)) {
       disturbed.insert(keys.function(f->function));
-      if (f->recreated) recreated_objects.insert(f->function.signature());
+      if (f->recreated) {
+        recreated_objects.insert(f->function.signature());
+        recreated_functions.insert(keys.function(f->function));
+      }
     } else if (auto* t = std::get_if<DropTrigger>(&change)) {
       dropped_triggers.insert(trigger_id(t->trigger));
     } else if (auto* p = std::get_if<DropPolicy>(&change)) {
@@ -78,9 +147,31 @@ void recreate_dependents(const model::Schema& current, const model::Schema& desi
       if (auto* v = std::get_if<CreateView>(&c); v && v->view.name == view.name && v->view.schema == view.schema) return v;
     return nullptr;
   };
+  std::set<std::string> dropped_functions;
+  for (const Change& change : changes)
+    if (auto* f = std::get_if<DropFunction>(&change)) dropped_functions.insert(keys.function(f->function));
   bool grew = true;
   while (grew) {
     grew = false;
+    for (const model::Function& function : current.functions) {
+      const std::string key = keys.function(function);
+      if (dropped_functions.count(key) || !touches(function.depends_on, disturbed)) continue;
+      changes.push_back(DropFunction{function, true});
+      dropped_functions.insert(key);
+      disturbed.insert(key);
+      recreated_functions.insert(key);
+      recreated_objects.insert(function.signature());
+      grew = true;
+      CreateFunction* existing = nullptr;
+      for (Change& c : changes)
+        if (auto* f = std::get_if<CreateFunction>(&c); f && f->function.signature() == function.signature()) existing = f;
+      if (existing) {
+        existing->replace = false;
+      } else {
+        for (const model::Function& want : desired.functions)
+          if (want.signature() == function.signature()) changes.push_back(CreateFunction{want, false});
+      }
+    }
     for (const model::View& view : current.views) {
       const std::string key = keys.relation(view.schema, view.name);
       if (dropped_views.count(key) || !touches(view.depends_on, disturbed)) continue;
@@ -132,6 +223,8 @@ void recreate_dependents(const model::Schema& current, const model::Schema& desi
       }
     }
   }
+
+  if (!recreated_functions.empty()) recreate_function_uses(current, desired, recreated_functions, comparator, changes);
 
   // What is created again has lost its grants: the desired ones are given again.
   if (recreated_objects.empty()) return;

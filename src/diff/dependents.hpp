@@ -3,7 +3,9 @@
 // a trigger on a function dropped to be created again), found through the
 // object keys introspection reads into depends_on. Each is dropped before the
 // change and created again after it, as the desired schema has it, and the
-// grants on what is created again are given again.
+// grants on what is created again are given again. Column defaults, checks
+// and indexes that call a function dropped to be created again (a table's
+// function_uses) are dropped and added again the same way.
 #pragma once
 
 #include <vector>

@@ -22,8 +22,9 @@ enum Phase {
   kDropIndexes,
   kRenameTables,
   kDropTables,
-  kReplaceEnums,  // after the views and triggers on their columns are dropped
+  kDropDefaults,  // defaults that call a function about to be dropped and created again
   kDropRecreatedFunctions,
+  kReplaceEnums,  // after the views, triggers and functions that use the type are dropped
   kCreateFunctions,  // before tables: defaults and checks may call them
   kCreateTables,
   kModifyTables,
@@ -61,6 +62,7 @@ Phase phase_of(const diff::Change& change, const model::Schema& current, const m
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, diff::CreateExtension>) return kCreateExtensions;
         else if constexpr (std::is_same_v<T, diff::ReplaceEnum>) return kReplaceEnums;
+        else if constexpr (std::is_same_v<T, diff::DropDefault>) return kDropDefaults;
         else if constexpr (std::is_same_v<T, diff::CreateEnum> || std::is_same_v<T, diff::AddEnumValue> ||
                            std::is_same_v<T, diff::RenameEnumValue> ||
                            std::is_same_v<T, diff::CreateDomain> || std::is_same_v<T, diff::AlterDomain> ||

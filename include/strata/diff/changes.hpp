@@ -69,6 +69,9 @@ struct CreateFunction { model::Function function; bool replace = false; };
 // recreated: dropped to be created again (its result or argument names
 // changed), so it goes before the creations rather than after the tables.
 struct DropFunction { model::Function function; bool recreated = false; };
+// A column default dropped ahead of a change to the function it calls; the
+// plan sets it again afterwards.
+struct DropDefault { model::Table table; std::string column; };
 struct CreatePolicy { std::string table; model::Policy policy; };
 struct DropPolicy { std::string table; model::Policy policy; };
 struct AlterPolicy { std::string table; model::Policy from; model::Policy to; };
@@ -95,7 +98,7 @@ struct AddEnumValue { model::EnumType type; std::string value; std::string befor
 using Change = std::variant<CreateTable, DropTable, RenameTable, ModifyTable, CreateIndex, DropIndex, CreateView,
                             DropView, CreateTrigger, DropTrigger, CreateExtension, CreateEnum, DropEnum,
                             AddEnumValue, ReplaceEnum, RenameEnumValue, RenameIndex, CreateDomain, DropDomain, AlterDomain, CreateSequence, DropSequence,
-                            AlterSequence, CreateFunction, DropFunction, CreatePolicy, DropPolicy, AlterPolicy,
+                            AlterSequence, CreateFunction, DropFunction, DropDefault, CreatePolicy, DropPolicy, AlterPolicy,
                             GrantPrivileges, RevokePrivileges>;
 
 // One line a person can read, e.g. "add column hero.power_level".

@@ -170,6 +170,15 @@ struct Partition {
   SourceLocation where;
 };
 
+// A part of a table that calls a function (PostgreSQL, read back from the
+// engine's dependency records): a column default, a check or an index.
+struct FunctionUse {
+  enum class Part { Default, Check, Index };
+  Part part = Part::Default;
+  std::string name;      // the column, the check's stored name, or the index
+  std::string function;  // the function's key, "schema.name(argument types)"
+};
+
 struct TableOptions {
   bool without_rowid = false;  // SQLite
   bool strict = false;         // SQLite
@@ -194,6 +203,7 @@ struct Table {
   std::vector<Policy> policies;
   std::optional<std::string> partition_by;  // PostgreSQL: "RANGE (created_at)"
   std::vector<Partition> partitions;
+  std::vector<FunctionUse> function_uses;  // read back only
   std::optional<std::string> renamed_from;
   std::optional<std::string> comment;
   SourceLocation where;
@@ -206,7 +216,8 @@ struct Table {
 // Views, functions, triggers and policies name what they depend on by object
 // keys, which introspection reads from the engine's dependency records:
 // "schema.relation" for a table or view, "schema.relation.column" for one of
-// its columns, "schema.function(argument types)" for a function. Plans use
+// its columns, "schema.type" for an enum or domain, "schema.function(argument
+// types)" for a function. Plans use
 // them to drop and recreate dependents around a change.
 struct View {
   std::string name;

@@ -12,8 +12,8 @@ namespace {
 // What a dependent object reads, as object keys (see model::View): each
 // relation (other than the object's own relation self), each column (its own
 // relation's too: a policy or trigger reads columns of its table), each
-// relation whose row type it uses, and each function, from pg_depend rows of
-// class cls and object id obj.
+// relation whose row type it uses, each enum and domain ("schema.type"), and
+// each function, from pg_depend rows of class cls and object id obj.
 #define STRATA_DEPENDS_ON(cls, obj, self)                                                                           \
   "(SELECT COALESCE(json_agg(DISTINCT k), '[]') FROM ("                                                             \
   " SELECT rn.nspname || '.' || rc.relname AS k FROM pg_depend d JOIN pg_class rc ON rc.oid = d.refobjid"           \
@@ -28,6 +28,10 @@ namespace {
   " SELECT rn.nspname || '.' || rc.relname FROM pg_depend d JOIN pg_type ty ON ty.oid = d.refobjid"                 \
   "   JOIN pg_class rc ON rc.oid = ty.typrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace"                    \
   "   WHERE d.classid = " cls " AND d.objid = " obj " AND d.refclassid = 'pg_type'::regclass AND rc.relkind IN ('r', 'p', 'v', 'm')" \
+  " UNION ALL"                                                                                                      \
+  " SELECT tn.nspname || '.' || ty.typname FROM pg_depend d JOIN pg_type ty ON ty.oid = d.refobjid"                 \
+  "   JOIN pg_namespace tn ON tn.oid = ty.typnamespace"                                                              \
+  "   WHERE d.classid = " cls " AND d.objid = " obj " AND d.refclassid = 'pg_type'::regclass AND ty.typtype IN ('e', 'd')" \
   " UNION ALL"                                                                                                      \
   " SELECT fn.nspname || '.' || f.proname || '(' || oidvectortypes(f.proargtypes) || ')' FROM pg_depend d"          \
   "   JOIN pg_proc f ON f.oid = d.refobjid JOIN pg_namespace fn ON fn.oid = f.pronamespace"                          \
@@ -82,6 +86,26 @@ constexpr const char* kPartitionsQuery =
     "SELECT i.inhparent, n.nspname, c.relname, pg_get_expr(c.relpartbound, c.oid)"
     " FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
     " WHERE c.relispartition AND n.nspname = ANY($1::text[]) ORDER BY c.oid";
+
+// Column defaults, checks and index expressions of managed tables that call
+// functions, with the functions' keys.
+constexpr const char* kFunctionUsesQuery =
+    "SELECT u.relid, u.part, u.name, fn.nspname || '.' || f.proname || '(' || oidvectortypes(f.proargtypes) || ')'"
+    " FROM ("
+    "  SELECT ad.adrelid AS relid, 'd' AS part, a.attname::text AS name, d.refobjid AS fid FROM pg_depend d"
+    "   JOIN pg_attrdef ad ON ad.oid = d.objid"
+    "   JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum"
+    "   WHERE d.classid = 'pg_attrdef'::regclass AND d.refclassid = 'pg_proc'::regclass"
+    "  UNION ALL"
+    "  SELECT con.conrelid, 'c', con.conname::text, d.refobjid FROM pg_depend d JOIN pg_constraint con ON con.oid = d.objid"
+    "   WHERE d.classid = 'pg_constraint'::regclass AND d.refclassid = 'pg_proc'::regclass AND con.conrelid <> 0"
+    "  UNION ALL"
+    "  SELECT i.indrelid, 'i', ic.relname::text, d.refobjid FROM pg_depend d JOIN pg_index i ON i.indexrelid = d.objid"
+    "   JOIN pg_class ic ON ic.oid = i.indexrelid"
+    "   WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_proc'::regclass) u"
+    " JOIN pg_class c ON c.oid = u.relid JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_proc f ON f.oid = u.fid JOIN pg_namespace fn ON fn.oid = f.pronamespace"
+    " WHERE n.nspname = ANY($1::text[]) ORDER BY 1, 2, 3";
 
 // Privileges held by roles other than each object's owner, without the ones
 // PostgreSQL gives by itself (EXECUTE on functions and the public schema's to public).
@@ -241,6 +265,18 @@ void introspect_objects(Connection& connection, const std::string& managed, cons
     p.name = text(row, 2);
     p.bound = text(row, 3);
     schema.tables[found->second].partitions.push_back(std::move(p));
+  }
+  for (const auto& row : connection.query(kFunctionUsesQuery, {managed})) {
+    auto found = tables.find(text(row, 0));
+    if (found == tables.end()) continue;
+    model::FunctionUse use;
+    const std::string part = text(row, 1);
+    use.part = part == "d" ? model::FunctionUse::Part::Default
+               : part == "c" ? model::FunctionUse::Part::Check
+                             : model::FunctionUse::Part::Index;
+    use.name = text(row, 2);
+    use.function = text(row, 3);
+    schema.tables[found->second].function_uses.push_back(std::move(use));
   }
   // One grant per object, role and grant option, privileges in GRANT order.
   schema.grants_managed = true;

@@ -1,6 +1,7 @@
 // PostgreSQL introspection of what is not a table's own structure: views and
 // materialized views, functions and procedures, triggers, row-level security
-// policies, partitions and grants, each kind in one catalog query, with the
+// policies, partitions, the table parts that call functions and grants, each
+// kind in one catalog query, with the
 // server's deparsers (pg_get_viewdef, pg_get_functiondef, pg_get_triggerdef,
 // pg_get_expr, aclexplode) as the text, and pg_depend as what each depends on.
 #pragma once

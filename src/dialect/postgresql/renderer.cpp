@@ -395,6 +395,10 @@ class Renderer {
     if (signature_known && (f.comment || c.replace))
       out_.push_back(stmt("COMMENT ON " + function_reference(f) + " IS " + comment_literal(f.comment), ""));
   }
+  void render(const diff::DropDefault& c) {
+    out_.push_back(stmt("ALTER TABLE " + table_name(c.table) + " ALTER COLUMN " + quote_identifier(c.column) + " DROP DEFAULT",
+                        diff::describe(diff::Change(c))));
+  }
   void render(const diff::DropFunction& c) {
     out_.push_back(stmt("DROP " + function_reference(c.function), diff::describe(diff::Change(c))));
   }

@@ -310,6 +310,7 @@ class Renderer {
   void render(const diff::AlterSequence&) {}
   void render(const diff::CreateFunction&) {}
   void render(const diff::DropFunction&) {}
+  void render(const diff::DropDefault&) {}
   void render(const diff::CreatePolicy&) {}
   void render(const diff::DropPolicy&) {}
   void render(const diff::AlterPolicy&) {}
