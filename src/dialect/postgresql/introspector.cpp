@@ -13,23 +13,31 @@ namespace {
 
 // Tables and partitioned tables of the managed schemas, in creation order.
 constexpr const char* kTablesQuery = R"SQL(
-SELECT c.oid, n.nspname, c.relname, obj_description(c.oid, 'pg_class'), c.relrowsecurity, c.relforcerowsecurity,
+SELECT c.oid, n.nspname, c.relname, ds.description, c.relrowsecurity, c.relforcerowsecurity,
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1::text[])
   AND NOT (n.nspname = 'public' AND c.relname = 'strata_schema_versions')
 ORDER BY c.oid)SQL";
 
 // Every column: its formatted type, default or generation expression,
 // identity, collation when not the type's, comment, and whether it owns the
-// sequence of its default (a serial column).
+// sequence of its default (a serial column). Written for speed on thousands
+// of tables: comments come from a join rather than col_description() per row,
+// and a default that reads no column is deparsed without opening its table
+// (PostgreSQL would otherwise build a relation cache entry for every table on
+// a new connection).
 constexpr const char* kColumnsQuery = R"SQL(
 SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-       pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,
+       CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) ELSE pg_get_expr(d.adbin, d.adrelid) END,
+       a.attidentity, a.attgenerated,
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
-       col_description(a.attrelid, a.attnum),
-       a.attidentity = '' AND pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%'
-         AND pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) IS NOT NULL,
+       ds.description,
+       a.attidentity = '' AND d.adbin IS NOT NULL
+         AND EXISTS (SELECT 1 FROM pg_depend sd JOIN pg_class sc ON sc.oid = sd.objid AND sc.relkind = 'S'
+                     WHERE sd.classid = 'pg_class'::regclass AND sd.refclassid = 'pg_class'::regclass
+                       AND sd.refobjid = a.attrelid AND sd.refobjsubid = a.attnum AND sd.deptype = 'a'),
        (SELECT json_build_array(s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
                                 CASE format_type(s.seqtypid, NULL) WHEN 'smallint' THEN 32767 WHEN 'integer' THEN 2147483647
                                      ELSE 9223372036854775807 END)::text
@@ -42,17 +50,19 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
+LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1::text[]) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum)SQL";
 
-// Primary keys, unique, foreign key and check constraints with their columns.
+// Primary keys, unique, foreign key and check constraints with their columns
+// (each column name one index probe).
 constexpr const char* kConstraintsQuery = R"SQL(
 SELECT con.conrelid, con.conname, con.contype,
-       array_to_json(ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
-                           JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord))::text,
+       array_to_json(ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = con.conrelid AND a.attnum = k.attnum)
+                           FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord) ORDER BY k.ord))::text,
        fn.nspname, fc.relname,
-       array_to_json(ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
-                           JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord))::text,
+       array_to_json(ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = con.confrelid AND a.attnum = k.attnum)
+                           FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord) ORDER BY k.ord))::text,
        con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred,
        pg_get_expr(con.conbin, con.conrelid), n.nspname, con.confmatchtype, con.convalidated,
        (SELECT ix.indnullsnotdistinct FROM pg_index ix WHERE ix.indexrelid = con.conindid),
@@ -66,22 +76,27 @@ WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND n.nspname = ANY($1::text[]) A
   AND con.conparentid = 0  -- not the copies a foreign key to a partitioned table makes for each partition
 ORDER BY con.conrelid, con.contype, con.conname)SQL";
 
-// Indexes that no constraint owns, with each key as the server deparses it.
+// Indexes that no constraint owns. Only expression keys are deparsed
+// (pg_get_indexdef opens the index); plain keys are column names. Names of
+// columns, operator classes and collations are looked up by oid, one index
+// probe each, not joined per index.
 constexpr const char* kIndexesQuery = R"SQL(
 SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts, i.indnullsnotdistinct,
        pg_get_expr(i.indpred, i.indrelid),
-       array_to_json(ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k ORDER BY k))::text,
-       array_to_json(ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
-                           LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord))::text,
+       array_to_json(ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true) END
+                           FROM generate_series(1, i.indnatts) k ORDER BY k))::text,
+       array_to_json(ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = k.attnum)
+                           FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) ORDER BY k.ord))::text,
        array_to_json(i.indoption::int2[])::text,
-       array_to_json(ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
-                           FROM unnest(i.indclass::oid[]) WITH ORDINALITY o(opcoid, ord)
-                           JOIN pg_opclass opc ON opc.oid = o.opcoid ORDER BY o.ord))::text,
-       array_to_json(ARRAY(SELECT CASE WHEN k.colloid = 0 OR k.colloid = COALESCE(a.attcollation, 100) THEN NULL
-                                       ELSE co.collname END
-                           FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(colloid, ord)
-                           LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.ord - 1]
-                           LEFT JOIN pg_collation co ON co.oid = k.colloid ORDER BY k.ord))::text
+       array_to_json(ARRAY(SELECT (SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
+                                   FROM pg_opclass opc WHERE opc.oid = o.opcoid)
+                           FROM unnest(i.indclass::oid[]) WITH ORDINALITY o(opcoid, ord) ORDER BY o.ord))::text,
+       array_to_json(ARRAY(SELECT CASE WHEN k.colloid = 0 OR k.colloid = COALESCE((SELECT a.attcollation FROM pg_attribute a
+                                                                                   WHERE a.attrelid = i.indrelid
+                                                                                     AND a.attnum = i.indkey[k.ord - 1]), 100)
+                                       THEN NULL
+                                       ELSE (SELECT co.collname FROM pg_collation co WHERE co.oid = k.colloid) END
+                           FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(colloid, ord) ORDER BY k.ord))::text
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid

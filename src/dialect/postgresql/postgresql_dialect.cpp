@@ -12,6 +12,7 @@
 #include "dialect/postgresql/renderer.hpp"
 #include "strata/diff/unchanged.hpp"
 #include "strata/dialect/document_details.hpp"
+#include "strata/timing.hpp"
 
 namespace strata::dialect::postgresql {
 
@@ -251,6 +252,7 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   // out of the result afterwards.
   bool whole = !document.views.empty() || !document.functions.empty() || !document.triggers.empty() || !document.grants.empty();
   for (const model::Table& t : document.tables) whole = whole || !t.policies.empty();
+  std::optional<PhaseTimer> step(std::in_place, "normalize: check expressions");
   const std::set<std::string> no_tables;
   const std::set<std::string>& left_out = whole ? no_tables : unchanged;
   const model::Schema desired = diff::without_tables(document, left_out, *this);
@@ -304,6 +306,7 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
     return nothing;
   }
 
+  step.emplace("normalize: create the scratch database");
   config::DatabaseUrl server = target;
   server.schemas = schemas_for(server, document);
   auto scratch = PostgresqlDatabase::create_scratch(server.scratch_conninfo.empty() ? server.conninfo : server.scratch_conninfo,
@@ -318,6 +321,7 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   // Bodies are checked once everything they may read exists (below).
   c.exec("SET check_function_bodies = off");
 
+  step.emplace("normalize: build in the scratch database");
   diff::DiffResult creation = diff::diff_schemas({}, desired, *this);
   plan::Plan plan = plan::order_changes(std::move(creation.changes), {}, desired);
   // Each change is created alone so that an engine error names its object.
@@ -421,6 +425,7 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   }
   create_dependents(views, after_views, attempt, diagnostics);
   if (diagnostics.error_count() > errors_before) return {};
+  step.emplace("normalize: read back");
   model::Schema normalized = scratch->introspect();
   if (whole && !unchanged.empty()) context.insert(unchanged.begin(), unchanged.end());
   if (!context.empty()) {
@@ -432,6 +437,7 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   check_created_objects(desired, normalized, diagnostics);
   check_function_bodies(c, normalized, diagnostics);
   if (diagnostics.error_count() > errors_before) return {};
+  step.emplace("normalize: drop the scratch database");
   // Extensions in the document are the managed ones; others the scratch database got by default do not count.
   normalized.extensions = desired.extensions;
   normalized.grants_managed = desired.grants_managed;
