@@ -48,7 +48,7 @@ model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& d
     PhaseTimer timer("normalize");
     std::set<std::string> unchanged;
     if (current) unchanged = diff::unchanged_tables(*current, loaded.schema, dialect);
-    normalized = dialect.normalize(loaded.schema, target, diagnostics, unchanged);
+    normalized = dialect.normalize(loaded.schema, target, diagnostics, unchanged, current);
     if (!unchanged.empty() && !diagnostics.has_errors()) {
       for (model::Table& t : unchanged_from_current(loaded.schema, *current, unchanged, dialect))
         normalized.tables.push_back(std::move(t));

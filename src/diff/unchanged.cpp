@@ -1,5 +1,6 @@
 #include "strata/diff/unchanged.hpp"
 
+#include <algorithm>
 #include <type_traits>
 #include <variant>
 
@@ -50,20 +51,33 @@ std::set<std::string> unchanged_tables(const model::Schema& current, const model
   const DiffResult diff = diff_schemas(current, desired, comparator, options);
   std::set<std::string> touched;
   for (const Change& change : diff.changes) touched_names(change, comparator, touched);
+  // Tables whose name, column names or key a foreign key to them would see
+  // change: it names its target's table and columns as they are now, and
+  // references its primary key when it names no columns.
+  std::set<std::string> reshaped;
+  for (const Change& change : diff.changes) {
+    if (auto* m = std::get_if<ModifyTable>(&change)) {
+      const bool reshapes = std::any_of(m->changes.begin(), m->changes.end(), [](const TableChange& c) {
+        return std::holds_alternative<RenameColumn>(c) || std::holds_alternative<ChangePrimaryKey>(c);
+      });
+      if (reshapes) touched_names(change, comparator, reshaped);
+    } else if (std::holds_alternative<RenameTable>(change) || std::holds_alternative<DropTable>(change) ||
+               std::holds_alternative<CreateTable>(change)) {
+      touched_names(change, comparator, reshaped);
+    }
+  }
 
-  auto is_touched = [&](const std::string& name) {
+  auto named_in = [&](const std::set<std::string>& names, const std::string& name) {
     const std::size_t dot = name.rfind('.');
-    return touched.count(comparator.name_key(name)) > 0 ||
-           (dot != std::string::npos && touched.count(comparator.name_key(name.substr(dot + 1))) > 0);
+    return names.count(comparator.name_key(name)) > 0 ||
+           (dot != std::string::npos && names.count(comparator.name_key(name.substr(dot + 1))) > 0);
   };
   std::set<std::string> unchanged;
   for (const model::Table& t : desired.tables) {
     const std::string key = comparator.table_key(t);
-    if (!existing.count(key) || touched.count(key) || is_touched(t.name)) continue;
-    // A foreign key names its target's table and columns as they are now; if
-    // the target changes (a rename), so does the stored foreign key.
+    if (!existing.count(key) || touched.count(key) || named_in(touched, t.name)) continue;
     bool target_changes = false;
-    for (const model::ForeignKey& fk : t.foreign_keys) target_changes = target_changes || is_touched(fk.ref_table);
+    for (const model::ForeignKey& fk : t.foreign_keys) target_changes = target_changes || named_in(reshaped, fk.ref_table);
     if (!target_changes) unchanged.insert(key);
   }
   return unchanged;

@@ -126,8 +126,12 @@ class Dialect : public diff::Comparator {
   // errors become diagnostics at the offending element. Tables whose
   // table_key is in unchanged (see diff/unchanged.hpp) are left out of the
   // result: the engine sees them only where another object needs them.
+  // Given the current schema, an engine that rewrites what it stores may add
+  // the keys of more tables to unchanged: those that differ from current only
+  // in how the document spells them.
   virtual model::Schema normalize(const model::Schema& desired, const config::DatabaseUrl& target,
-                                  Diagnostics& diagnostics, const std::set<std::string>& unchanged) const = 0;
+                                  Diagnostics& diagnostics, std::set<std::string>& unchanged,
+                                  const model::Schema* current) const = 0;
   // Statements that carry out an ordered plan (plan.options says how).
   virtual std::vector<Statement> render(const plan::Plan& plan) const = 0;
   // Hazards only this engine has (locks, table rewrites), beyond plan::find_hazards.

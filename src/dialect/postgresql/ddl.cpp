@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "strata/model/types.hpp"
@@ -153,6 +154,13 @@ std::string default_sql(const model::Default& value, const std::string& column_t
   return "NULL";
 }
 
+std::optional<std::string> serial_base(const std::string& type) {
+  if (type == "serial" || type == "serial4") return std::string("integer");
+  if (type == "bigserial" || type == "serial8") return std::string("bigint");
+  if (type == "smallserial" || type == "serial2") return std::string("smallint");
+  return std::nullopt;
+}
+
 std::string identity_options_sql(const model::SequenceOptions& o, const std::string& separator) {
   std::string out;
   if (o.start) out += separator + "START WITH " + std::to_string(*o.start);
@@ -267,5 +275,68 @@ std::string create_enum(const model::EnumType& type) {
   for (std::size_t i = 0; i < type.values.size(); ++i) out += (i ? ", " : "") + quote_string(type.values[i]);
   return out + ")";
 }
+
+// Why an expression of the document would not stay inside the clause the
+// renderer puts it in, or nothing. Expressions go into CREATE statements as
+// written, so a ")" that closes more than the expression opened, a ";", or a
+// string, name or comment left open (which takes in the SQL after it) would
+// let it end its clause and add SQL of its own. Read with PostgreSQL's rules:
+// '' strings and E'' strings with backslash escapes, "" names, $tag$ strings,
+// nested /* */ comments, and -- comments that a line break or a carriage
+// return ends.
+std::optional<std::string> leaves_its_clause(const std::string& sql) {
+  auto word = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80;
+  };
+  const std::size_t n = sql.size();
+  int depth = 0;
+  std::size_t i = 0;
+  while (i < n) {
+    const char c = sql[i];
+    if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+      while (i < n && sql[i] != '\n' && sql[i] != '\r') ++i;
+      if (i == n) return std::string("it ends in a -- comment, which would comment out the SQL after it");
+    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+      int nested = 1;
+      for (i += 2; i < n && nested > 0;) {
+        if (sql.compare(i, 2, "/*") == 0) ++nested, i += 2;
+        else if (sql.compare(i, 2, "*/") == 0) --nested, i += 2;
+        else ++i;
+      }
+      if (nested > 0) return std::string("it leaves a /* comment open");
+    } else if (c == '\'' || c == '"') {
+      const bool backslash = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') && (i < 2 || !word(sql[i - 2]));
+      bool closed = false;
+      for (++i; i < n && !closed; ++i) {
+        if (backslash && sql[i] == '\\') {
+          ++i;
+        } else if (sql[i] == c) {
+          if (i + 1 < n && sql[i + 1] == c) ++i;
+          else closed = true;
+        }
+      }
+      if (!closed) return std::string("it leaves a string or quoted name open");
+    } else if (c == '$' && (i == 0 || !word(sql[i - 1])) && i + 1 < n && !std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+      std::size_t j = i + 1;
+      while (j < n && word(sql[j]) && sql[j] != '$') ++j;
+      if (j < n && sql[j] == '$') {
+        const std::string tag = sql.substr(i, j - i + 1);
+        const std::size_t end = sql.find(tag, j + 1);
+        if (end == std::string::npos) return std::string("it leaves a " + tag + " string open");
+        i = end + tag.size();
+      } else {
+        i = j;
+      }
+    } else {
+      if (c == '(') ++depth;
+      if (c == ')' && --depth < 0) return std::string("it closes a parenthesis it did not open");
+      if (c == ';') return std::string("it holds a \";\", which would end the statement");
+      ++i;
+    }
+  }
+  if (depth > 0) return std::string("it leaves a parenthesis open");
+  return std::nullopt;
+}
+
 
 }  // namespace strata::dialect::postgresql

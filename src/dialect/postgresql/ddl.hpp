@@ -2,6 +2,7 @@
 // column definitions, tables, indexes, enum types.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "strata/model/schema.hpp"
@@ -28,6 +29,10 @@ std::string declared_type(const std::string& type);
 // type as written. Lets types compare equal before the engine has seen them.
 std::string stored_type_name(const std::string& type);
 
+// serial, bigserial and smallserial are an integer type plus an owned
+// sequence and a default: the integer type, or nothing for any other type.
+std::optional<std::string> serial_base(const std::string& type);
+
 std::string default_sql(const model::Default& value, const std::string& column_type);
 std::string column_definition(const model::Column& column);
 // The options of an identity's sequence that are set, each after separator.
@@ -43,5 +48,10 @@ std::string check_clause(const model::CheckConstraint& check);
 std::string exclusion_clause(const model::ExclusionConstraint& exclusion);
 // CREATE TABLE partition PARTITION OF parent <bound>
 std::string create_partition(const model::Table& parent, const model::Partition& partition);
+
+// Why SQL text would not stay inside the clause or statement it is put in,
+// or nothing: a ")" that closes more than it opened, a ";", or a string,
+// quoted name or comment left open.
+std::optional<std::string> leaves_its_clause(const std::string& sql);
 
 }  // namespace strata::dialect::postgresql

@@ -5,13 +5,16 @@
 #include <functional>
 #include <optional>
 #include <set>
+#include <stdexcept>
 
 #include "dialect/postgresql/connection.hpp"
 #include "dialect/postgresql/database.hpp"
 #include "dialect/postgresql/ddl.hpp"
 #include "dialect/postgresql/renderer.hpp"
+#include "dialect/postgresql/standins.hpp"
 #include "strata/diff/unchanged.hpp"
 #include "strata/dialect/document_details.hpp"
+#include "strata/model/types.hpp"
 #include "strata/timing.hpp"
 
 namespace strata::dialect::postgresql {
@@ -36,67 +39,6 @@ std::vector<std::string> schemas_for(const config::DatabaseUrl& url, const model
 
 
 bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
-
-// Why an expression of the document would not stay inside the clause the
-// renderer puts it in, or nothing. Expressions go into CREATE statements as
-// written, so a ")" that closes more than the expression opened, a ";", or a
-// string, name or comment left open (which takes in the SQL after it) would
-// let it end its clause and add SQL of its own. Read with PostgreSQL's rules:
-// '' strings and E'' strings with backslash escapes, "" names, $tag$ strings,
-// nested /* */ comments, and -- comments that a line break or a carriage
-// return ends.
-std::optional<std::string> leaves_its_clause(const std::string& sql) {
-  auto word = [](char c) { return is_word_char(c) || static_cast<unsigned char>(c) >= 0x80; };
-  const std::size_t n = sql.size();
-  int depth = 0;
-  std::size_t i = 0;
-  while (i < n) {
-    const char c = sql[i];
-    if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
-      while (i < n && sql[i] != '\n' && sql[i] != '\r') ++i;
-      if (i == n) return std::string("it ends in a -- comment, which would comment out the SQL after it");
-    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
-      int nested = 1;
-      for (i += 2; i < n && nested > 0;) {
-        if (sql.compare(i, 2, "/*") == 0) ++nested, i += 2;
-        else if (sql.compare(i, 2, "*/") == 0) --nested, i += 2;
-        else ++i;
-      }
-      if (nested > 0) return std::string("it leaves a /* comment open");
-    } else if (c == '\'' || c == '"') {
-      const bool backslash = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') && (i < 2 || !word(sql[i - 2]));
-      bool closed = false;
-      for (++i; i < n && !closed; ++i) {
-        if (backslash && sql[i] == '\\') {
-          ++i;
-        } else if (sql[i] == c) {
-          if (i + 1 < n && sql[i + 1] == c) ++i;
-          else closed = true;
-        }
-      }
-      if (!closed) return std::string("it leaves a string or quoted name open");
-    } else if (c == '$' && (i == 0 || !word(sql[i - 1])) && i + 1 < n && !std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
-      std::size_t j = i + 1;
-      while (j < n && word(sql[j]) && sql[j] != '$') ++j;
-      if (j < n && sql[j] == '$') {
-        const std::string tag = sql.substr(i, j - i + 1);
-        const std::size_t end = sql.find(tag, j + 1);
-        if (end == std::string::npos) return std::string("it leaves a " + tag + " string open");
-        i = end + tag.size();
-      } else {
-        i = j;
-      }
-    } else {
-      if (c == '(') ++depth;
-      if (c == ')' && --depth < 0) return std::string("it closes a parenthesis it did not open");
-      if (c == ';') return std::string("it holds a \";\", which would end the statement");
-      ++i;
-    }
-  }
-  if (depth > 0) return std::string("it leaves a parenthesis open");
-  return std::nullopt;
-}
-
 
 // Where a change came from in the document and what to call it in a message.
 std::pair<SourceLocation, std::string> origin(const diff::Change& change) {
@@ -146,6 +88,39 @@ void create_dependents(const std::vector<const diff::Change*>& views, const std:
       diagnostics.error(where, what + ": PostgreSQL rejects its definition: " + *reason);
     }
   }
+}
+
+// What of a table a foreign key to it needs: its keys and unique indexes on
+// plain columns, and those columns with their types.
+model::Table key_part(const model::Table& table) {
+  model::Table keys;
+  keys.name = table.name;
+  keys.schema = table.schema;
+  keys.where = table.where;
+  keys.primary_key = table.primary_key;
+  keys.uniques = table.uniques;
+  std::set<std::string> used;
+  if (table.primary_key) used.insert(table.primary_key->columns.begin(), table.primary_key->columns.end());
+  for (const model::UniqueConstraint& u : table.uniques) used.insert(u.columns.begin(), u.columns.end());
+  for (const model::Index& index : table.indexes) {
+    const bool plain = std::none_of(index.keys.begin(), index.keys.end(), [](const model::IndexKey& k) { return k.is_expression(); });
+    if (!index.unique || index.where_clause || !plain) continue;
+    keys.indexes.push_back(index);
+    for (const model::IndexKey& k : index.keys) used.insert(k.column);
+    used.insert(index.include.begin(), index.include.end());
+  }
+  for (const model::Column& c : table.columns) {
+    if (!used.count(c.name)) continue;
+    model::Column column;
+    column.name = c.name;
+    const auto base = serial_base(model::to_lower(c.type));
+    column.type = base ? *base : c.type;
+    column.collation = c.collation;
+    column.nullable = c.nullable;
+    column.where = c.where;
+    keys.columns.push_back(std::move(column));
+  }
+  return keys;
 }
 
 // Function bodies are checked once everything they may read exists: each
@@ -246,7 +221,8 @@ void PostgresqlDialect::validate(const model::Schema& desired, Diagnostics& diag
 }
 
 model::Schema PostgresqlDialect::normalize(const model::Schema& document, const config::DatabaseUrl& target,
-                                          Diagnostics& diagnostics, const std::set<std::string>& unchanged) const {
+                                          Diagnostics& diagnostics, std::set<std::string>& unchanged,
+                                          const model::Schema* current) const {
   // Views, functions, triggers, policies and grants may read any table, so
   // with any of them every table is created; the unchanged ones are left
   // out of the result afterwards.
@@ -255,7 +231,7 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   std::optional<PhaseTimer> step(std::in_place, "normalize: check expressions");
   const std::set<std::string> no_tables;
   const std::set<std::string>& left_out = whole ? no_tables : unchanged;
-  const model::Schema desired = diff::without_tables(document, left_out, *this);
+  model::Schema desired = diff::without_tables(document, left_out, *this);
   // Expressions are checked before any reaches the server, each at its line.
   const std::size_t errors_before = diagnostics.error_count();
   auto contained = [&](const std::string& sql, const SourceLocation& where, const std::string& what) {
@@ -264,6 +240,7 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   for (const model::Table& t : desired.tables) {
     for (const model::Column& c : t.columns) {
       const std::string column = quoted(t.name + "." + c.name);
+      contained(c.type, c.type_where.known() ? c.type_where : c.where, "the type of column " + column);
       if (c.default_value && c.default_value->kind == model::Default::Kind::Expression)
         contained(c.default_value->expression, c.default_value->where, "default of column " + column);
       if (c.generated) contained(c.generated->expression, c.where, "generated expression of column " + column);
@@ -322,8 +299,8 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   c.exec("SET check_function_bodies = off");
 
   step.emplace("normalize: build in the scratch database");
-  diff::DiffResult creation = diff::diff_schemas({}, desired, *this);
-  plan::Plan plan = plan::order_changes(std::move(creation.changes), {}, desired);
+  auto creation_plan = [&] { return plan::order_changes(diff::diff_schemas({}, desired, *this).changes, {}, desired); };
+  plan::Plan plan = creation_plan();
   // Each change is created alone so that an engine error names its object.
   // Tables are created without their foreign keys, which are added once every
   // table exists (as a plan does), through the same renderer.
@@ -344,6 +321,77 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   auto run = [&](const plan::Plan& one, const SourceLocation& where, const std::string& what) {
     if (auto reason = attempt(one)) diagnostics.error(where, what + ": PostgreSQL rejects its definition: " + *reason);
   };
+  // Tables, indexes, foreign keys and partitions go to the server in one
+  // round trip, when each statement is one statement (what the document
+  // writes verbatim, such as an index method, could otherwise bring another
+  // along). If PostgreSQL refuses any of them, the batch is undone as a
+  // whole and each runs alone, so that the error names its object.
+  struct Step {
+    plan::Plan one;
+    SourceLocation where;
+    std::string what;
+    std::vector<std::string> tables;  // the keys of the tables it creates or needs
+    bool creates = false;             // it creates tables.front()
+  };
+  std::vector<Step> steps;
+  auto run_steps = [&] {
+    std::string batch;
+    bool single_statements = true;
+    for (const Step& queued : steps) {
+      for (const Statement& s : render_plan(queued.one)) {
+        if (s.sql.rfind("SET LOCAL ", 0) == 0) continue;
+        single_statements = single_statements && !leaves_its_clause(s.sql);
+        batch += s.sql + ";\n";
+      }
+    }
+    try {
+      if (!single_statements) throw std::runtime_error("one at a time");
+      if (!batch.empty()) c.exec(batch);
+    } catch (const std::exception&) {
+      // What needs a table PostgreSQL refused is not tried: its error would
+      // only say that the table does not exist.
+      std::set<std::string> refused;
+      for (const Step& queued : steps) {
+        if (std::any_of(queued.tables.begin(), queued.tables.end(), [&](const std::string& t) { return refused.count(t) > 0; }))
+          continue;
+        if (auto reason = attempt(queued.one)) {
+          diagnostics.error(queued.where, queued.what + ": PostgreSQL rejects its definition: " + *reason);
+          if (queued.creates) refused.insert(queued.tables.front());
+        }
+      }
+    }
+    steps.clear();
+  };
+  // Types, sequences and extensions come first: tables and their stand-ins use them.
+  auto prerequisite = [](const diff::Change& change) {
+    return std::holds_alternative<diff::CreateExtension>(change) || std::holds_alternative<diff::CreateEnum>(change) ||
+           std::holds_alternative<diff::CreateDomain>(change) || std::holds_alternative<diff::CreateSequence>(change);
+  };
+  for (const diff::Change& change : plan.changes) {
+    if (!prerequisite(change)) continue;
+    plan::Plan one;
+    one.changes = {change};
+    SourceLocation where;
+    std::string what = diff::describe(change);
+    if (auto* x = std::get_if<diff::CreateEnum>(&change)) where = x->type.where, what = "enum " + quoted(x->type.name);
+    if (auto* x = std::get_if<diff::CreateExtension>(&change)) what = "extension " + quoted(x->name);
+    if (auto* x = std::get_if<diff::CreateDomain>(&change)) where = x->domain.where, what = "domain " + quoted(x->domain.name);
+    if (auto* x = std::get_if<diff::CreateSequence>(&change)) where = x->sequence.where, what = "sequence " + quoted(x->sequence.name);
+    run(one, where, what);
+  }
+  // Tables that differ from the current ones only in how the document spells
+  // them need not be built (standins.hpp). With views, functions, triggers,
+  // policies or grants every table is built anyway.
+  if (current && !whole && diagnostics.error_count() == errors_before) {
+    step.emplace("normalize: stand-ins");
+    std::set<std::string> found = unchanged_as_stored(c, document, *current, unchanged, *this);
+    if (found.size() > unchanged.size()) {
+      unchanged = std::move(found);
+      desired = diff::without_tables(document, unchanged, *this);
+      plan = creation_plan();
+    }
+    step.emplace("normalize: build in the scratch database");
+  }
   // Views are created in passes, since the document does not say which view
   // reads which: a view whose creation fails is tried again once others exist.
   std::vector<const diff::Change*> views, after_views;
@@ -351,6 +399,7 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   std::vector<std::pair<const model::Table*, const model::Partition*>> partitions;
   std::vector<const diff::Change*> deferred_functions;
   for (const diff::Change& change : plan.changes) {
+    if (prerequisite(change)) continue;  // done above
     plan::Plan one;
     SourceLocation where;
     std::string what;
@@ -378,19 +427,19 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
       where = x->index.where, what = "index " + quoted(x->index.name);
       if (const model::Table* t = desired.find_table(x->table)) one.desired.tables = {*t};  // for its schema
     }
-    if (auto* x = std::get_if<diff::CreateEnum>(&change)) where = x->type.where, what = "enum " + quoted(x->type.name);
-    if (auto* x = std::get_if<diff::CreateExtension>(&change)) what = "extension " + quoted(x->name);
-    if (auto* x = std::get_if<diff::CreateDomain>(&change)) where = x->domain.where, what = "domain " + quoted(x->domain.name);
-    if (auto* x = std::get_if<diff::CreateSequence>(&change)) where = x->sequence.where, what = "sequence " + quoted(x->sequence.name);
     if (std::holds_alternative<diff::CreateFunction>(change)) {
       // A function that takes or returns a table's rows waits for the tables.
       if (attempt(one)) deferred_functions.push_back(&change);
       continue;
     }
-    run(one, where, what);
+    Step queued{std::move(one), where, what, {}, false};
+    if (auto* x = std::get_if<diff::CreateTable>(&change)) queued.tables = {table_key(x->table)}, queued.creates = true;
+    if (auto* x = std::get_if<diff::CreateIndex>(&change))
+      if (const model::Table* t = desired.find_table(x->table)) queued.tables = {table_key(*t)};
+    steps.push_back(std::move(queued));
   }
   // A table left out of normalization that a foreign key references is
-  // created bare (its keys, no foreign keys of its own), and not read back.
+  // created with only its keys (key_part), and not read back.
   std::set<std::string> context;
   const model::SchemaIndex document_tables(document);
   for (const model::Table* t : with_foreign_keys) {
@@ -398,25 +447,31 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
       const model::Table* target_table = document_tables.referenced_table(fk.ref_table, t->schema);
       if (!target_table || !left_out.count(table_key(*target_table))) continue;
       if (!context.insert(table_key(*target_table)).second) continue;
+      const model::Table keys = key_part(*target_table);
       plan::Plan one;
-      model::Table bare = *target_table;
-      bare.foreign_keys.clear();
-      one.changes = {diff::CreateTable{bare}};
-      run(one, target_table->where, "table " + quoted(target_table->name));
+      one.changes = {diff::CreateTable{keys}};
+      for (const model::Index& index : keys.indexes) one.changes.push_back(diff::CreateIndex{keys.name, index});
+      one.desired.tables = {keys};  // for the indexes' schema
+      steps.push_back({std::move(one), target_table->where, "table " + quoted(target_table->name), {table_key(keys)}, true});
     }
   }
   for (const model::Table* t : with_foreign_keys) {
     for (const model::ForeignKey& fk : t->foreign_keys) {
       plan::Plan one;
       one.changes = {diff::ModifyTable{*t, *t, {diff::AddForeignKey{fk}}}};
-      run(one, fk.where.known() ? fk.where : t->where, "a foreign key of table " + quoted(t->name));
+      const model::Table* target_table = document_tables.referenced_table(fk.ref_table, t->schema);
+      std::vector<std::string> needs = {table_key(*t)};
+      if (target_table) needs.push_back(table_key(*target_table));
+      steps.push_back({std::move(one), fk.where.known() ? fk.where : t->where, "a foreign key of table " + quoted(t->name), needs, false});
     }
   }
   for (const auto& [table, partition] : partitions) {
     plan::Plan one;
     one.changes = {diff::ModifyTable{*table, *table, {diff::AddPartition{*partition}}}};
-    run(one, partition->where.known() ? partition->where : table->where, "partition " + quoted(partition->name) + " of table " + quoted(table->name));
+    steps.push_back({std::move(one), partition->where.known() ? partition->where : table->where,
+                     "partition " + quoted(partition->name) + " of table " + quoted(table->name), {table_key(*table)}, false});
   }
+  run_steps();
   for (const diff::Change* change : deferred_functions) {
     const auto& f = std::get<diff::CreateFunction>(*change).function;
     plan::Plan one;

@@ -34,14 +34,6 @@ std::string type_family(const std::string& type) {
 // binary-coercible types (text and varchar, numeric precisions) it does not.
 bool needs_using(const std::string& from, const std::string& to) { return type_family(from) != type_family(to); }
 
-// serial, bigserial and smallserial are an integer type plus an owned sequence and a default.
-std::optional<std::string> serial_base(const std::string& type) {
-  if (type == "serial" || type == "serial4") return std::string("integer");
-  if (type == "bigserial" || type == "serial8") return std::string("bigint");
-  if (type == "smallserial" || type == "serial2") return std::string("smallint");
-  return std::nullopt;
-}
-
 // A body in dollar quotes, with a tag the body does not hold: a name with
 // "$$" in it must not end the quote early.
 std::string dollar_quoted(const std::string& body) {

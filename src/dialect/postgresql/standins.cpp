@@ -1,0 +1,162 @@
+#include "dialect/postgresql/standins.hpp"
+
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "dialect/postgresql/ddl.hpp"
+#include "dialect/postgresql/introspector.hpp"
+#include "strata/diff/unchanged.hpp"
+#include "strata/model/types.hpp"
+
+namespace strata::dialect::postgresql {
+
+namespace {
+
+// A schema of their own, so that stand-ins take no name a document object
+// may use; what they spell does not depend on where they live (expressions
+// name columns unqualified, and types and functions are spelled by the
+// search path, not by the table's schema).
+constexpr const char* kSchema = "strata$standin";
+// The partition key every stand-in needs, a column no document table has.
+constexpr const char* kKeyColumn = "strata$key";
+
+bool is_serial(const model::Column& c) { return serial_base(model::to_lower(c.type)).has_value(); }
+
+std::string standin_name(std::size_t i) { return "t" + std::to_string(i); }
+std::string check_name(std::size_t k) { return "c" + std::to_string(k); }
+std::string index_name(std::size_t i, std::size_t j) { return standin_name(i) + "_" + std::to_string(j); }
+
+// The stand-in of table: its columns as declared (a serial column as its
+// integer type, an identity column as a plain one), its checks and indexes
+// under names that say which they are, and no keys or foreign keys.
+model::Table standin_of(const model::Table& table, std::size_t i) {
+  model::Table s;
+  s.schema = kSchema;
+  s.name = standin_name(i);
+  for (const model::Column& c : table.columns) {
+    model::Column column;
+    column.name = c.name;
+    const auto base = serial_base(model::to_lower(c.type));
+    column.type = base ? *base : c.type;
+    column.nullable = true;
+    if (!base && !c.identity) column.default_value = c.default_value;
+    column.generated = c.generated;
+    column.collation = c.collation;
+    s.columns.push_back(std::move(column));
+  }
+  model::Column key;
+  key.name = kKeyColumn;
+  key.type = "integer";
+  key.nullable = true;
+  s.columns.push_back(std::move(key));
+  s.partition_by = "LIST (" + quote_identifier(kKeyColumn) + ")";
+  for (std::size_t k = 0; k < table.checks.size(); ++k) {
+    model::CheckConstraint check;
+    check.name = check_name(k);
+    check.expression = table.checks[k].expression;
+    s.checks.push_back(std::move(check));
+  }
+  for (std::size_t j = 0; j < table.indexes.size(); ++j) {
+    model::Index index = table.indexes[j];
+    index.name = index_name(i, j);
+    index.unique = false;  // a unique index of a partitioned table must hold the partition key
+    index.nulls_not_distinct = false;
+    index.renamed_from.reset();
+    s.indexes.push_back(std::move(index));
+  }
+  return s;
+}
+
+// The statements that create the stand-in, or nothing when one of them
+// would not be one statement (what the document writes verbatim, such as an
+// index method, could bring another along): that table is left as changed.
+std::optional<std::string> standin_sql(const model::Table& standin) {
+  std::vector<std::string> statements = {create_table(standin)};
+  for (const model::Index& index : standin.indexes) statements.push_back(create_index(standin, index));
+  std::string sql;
+  for (const std::string& statement : statements) {
+    if (leaves_its_clause(statement)) return std::nullopt;
+    sql += statement + ";\n";
+  }
+  return sql;
+}
+
+// table with its types and expressions as the stand-in read them back.
+void spell_as_stored(model::Table& table, const model::Table& read, std::size_t i) {
+  for (model::Column& c : table.columns) {
+    const model::Column* r = read.find_column(c.name);
+    if (!r) continue;
+    if (!is_serial(c)) c.type = r->type;
+    if (!is_serial(c) && !c.identity) c.default_value = r->default_value;
+    c.generated = r->generated;
+    c.collation = r->collation;
+  }
+  for (std::size_t k = 0; k < table.checks.size(); ++k)
+    for (const model::CheckConstraint& r : read.checks)
+      if (r.stored_name == check_name(k)) table.checks[k].expression = r.expression;
+  for (std::size_t j = 0; j < table.indexes.size(); ++j) {
+    for (const model::Index& r : read.indexes) {
+      if (r.name != index_name(i, j)) continue;
+      model::Index& index = table.indexes[j];
+      index.keys = r.keys;
+      index.include = r.include;
+      index.where_clause = r.where_clause;
+      index.method = r.method;
+    }
+  }
+}
+
+}  // namespace
+
+std::set<std::string> unchanged_as_stored(Connection& connection, const model::Schema& document,
+                                          const model::Schema& current, const std::set<std::string>& unchanged,
+                                          const diff::Comparator& comparator) {
+  std::set<std::string> existing;
+  for (const model::Table& t : current.tables) existing.insert(comparator.table_key(t));
+  std::vector<std::size_t> candidates;  // positions in document.tables
+  for (std::size_t i = 0; i < document.tables.size(); ++i) {
+    const std::string key = comparator.table_key(document.tables[i]);
+    if (existing.count(key) && !unchanged.count(key)) candidates.push_back(i);
+  }
+  if (candidates.empty()) return unchanged;
+
+  std::vector<std::string> statements;
+  statements.reserve(candidates.size());
+  std::string batch = "CREATE SCHEMA " + quote_identifier(kSchema) + ";\n";
+  for (std::size_t i : candidates) {
+    if (auto sql = standin_sql(standin_of(document.tables[i], i))) {
+      batch += *sql;
+      statements.push_back(std::move(*sql));
+    }
+  }
+  // One round trip for all of them; if PostgreSQL refuses one (a type or a
+  // function the document does not define), the batch is undone as a whole
+  // and each stand-in is tried alone.
+  try {
+    connection.exec(batch);
+  } catch (const std::exception&) {
+    connection.exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(kSchema));
+    for (const std::string& sql : statements) {
+      try {
+        connection.exec(sql);
+      } catch (const std::exception&) {
+        // Left as changed: the full normalization names what is wrong with it.
+      }
+    }
+  }
+
+  const model::Schema read = introspect(connection, {kSchema});
+  std::map<std::string, const model::Table*> by_name;
+  for (const model::Table& t : read.tables) by_name[t.name] = &t;
+  model::Schema spelled = document;
+  for (std::size_t i : candidates) {
+    auto found = by_name.find(standin_name(i));
+    if (found != by_name.end()) spell_as_stored(spelled.tables[i], *found->second, i);
+  }
+  std::set<std::string> out = diff::unchanged_tables(current, spelled, comparator);
+  out.insert(unchanged.begin(), unchanged.end());
+  return out;
+}
+
+}  // namespace strata::dialect::postgresql
