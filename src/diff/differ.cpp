@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "diff/dependents.hpp"
 
@@ -19,7 +20,16 @@ class Differ {
   Differ(const Comparator& cmp, const DiffOptions& options) : cmp_(cmp), options_(options) {}
 
   DiffResult run(const model::Schema& current_in, const model::Schema& desired) {
-    model::Schema current = current_in;
+    // Renames (hinted by renamed_from) are applied to a copy of the current
+    // schema, as the engine would apply them, before the rest is compared.
+    // Without such hints nothing is renamed and current_in is compared as it is.
+    model::Schema renamed_copy;
+    const bool renames = has_rename_hints(desired);
+    if (renames) renamed_copy = current_in;
+    model::Schema* const writable = renames ? &renamed_copy : nullptr;  // set wherever a hint is followed
+    const model::Schema& current = renames ? renamed_copy : current_in;
+    current_tables_.reserve(current.tables.size());
+    desired_tables_.reserve(desired.tables.size());
     for (std::size_t i = 0; i < current.tables.size(); ++i) current_tables_[cmp_.table_key(current.tables[i])] = i;
     for (std::size_t i = 0; i < desired.tables.size(); ++i) desired_tables_[cmp_.table_key(desired.tables[i])] = i;
     compare_extensions(current, desired);
@@ -36,7 +46,7 @@ class Differ {
         if (index >= 0 && !current_matched[static_cast<std::size_t>(index)]) {
           const std::string old_name = current.tables[static_cast<std::size_t>(index)].name;
           result_.changes.push_back(RenameTable{old_name, want.name});
-          rename_table_references(current, old_name, want.name);
+          rename_table_references(*writable, old_name, want.name);
         } else if (current.tables.empty()) {
           // A new, empty database: every table is created and no rename can be meant.
           index = -1;
@@ -54,7 +64,7 @@ class Differ {
         continue;
       }
       current_matched[static_cast<std::size_t>(index)] = true;
-      compare_table(current, static_cast<std::size_t>(index), want);
+      compare_table(current, writable, static_cast<std::size_t>(index), want);
     }
     for (std::size_t i = 0; i < current.tables.size(); ++i) {
       if (!current_matched[i]) result_.changes.push_back(DropTable{current.tables[i]});
@@ -69,9 +79,19 @@ class Differ {
   }
 
  private:
+  // Whether the document asks for any rename the differ applies to the current schema.
+  static bool has_rename_hints(const model::Schema& desired) {
+    auto hinted = [](const auto& items) {
+      return std::any_of(items.begin(), items.end(), [](const auto& i) { return i.renamed_from.has_value(); });
+    };
+    return std::any_of(desired.tables.begin(), desired.tables.end(), [&](const Table& t) {
+      return t.renamed_from || hinted(t.columns) || hinted(t.uniques) || hinted(t.foreign_keys) || hinted(t.checks);
+    });
+  }
+
   // Position of a table by the engine's form of its name (the current side's positions
   // stay valid through renames, which change names but not positions), or -1.
-  int find_table(const std::map<std::string, std::size_t>& positions, const model::Table& table) const {
+  int find_table(const std::unordered_map<std::string, std::size_t>& positions, const model::Table& table) const {
     auto it = positions.find(cmp_.table_key(table));
     return it == positions.end() ? -1 : static_cast<int>(it->second);
   }
@@ -289,7 +309,7 @@ class Differ {
   }
 
   void compare_columns(const Column& from, const Column& to, std::vector<TableChange>& changes) const {
-    AlterColumn alter{from, to};
+    AlterColumn alter;  // the columns are copied in only when something changed
     alter.type_changed = !cmp_.types_equal(from.type, to.type);
     alter.nullability_changed = from.nullable != to.nullable;
     alter.default_changed = !defaults_equal(from.default_value, to.default_value);
@@ -302,8 +322,11 @@ class Differ {
     alter.identity_changed = from.identity != to.identity || (to.identity && from.identity_options != to.identity_options);
     alter.comment_changed = cmp_.stores_comments() && from.comment != to.comment;
     if (alter.type_changed || alter.nullability_changed || alter.default_changed || alter.generated_changed ||
-        alter.collation_changed || alter.autoincrement_changed || alter.identity_changed || alter.comment_changed)
-      changes.push_back(alter);
+        alter.collation_changed || alter.autoincrement_changed || alter.identity_changed || alter.comment_changed) {
+      alter.from = from;
+      alter.to = to;
+      changes.push_back(std::move(alter));
+    }
   }
 
   bool same_foreign_key(const model::ForeignKey& a, const model::ForeignKey& b) const {
@@ -332,23 +355,25 @@ class Differ {
     return true;
   }
 
-  void compare_table(model::Schema& current, std::size_t index, const Table& want) {
+  // writable is current itself when the document has rename hints (and only
+  // then is it written), else null.
+  void compare_table(const model::Schema& current, model::Schema* writable, std::size_t index, const Table& want) {
     std::vector<TableChange> changes;
     // Column renames first, so that everything else compares under the new names.
     for (const Column& column : want.columns) {
-      Table& have = current.tables[index];
-      if (have.find_column(column.name) || !column.renamed_from) continue;
+      if (!column.renamed_from || current.tables[index].find_column(column.name)) continue;
+      Table& have = writable->tables[index];
       if (have.find_column(*column.renamed_from) && !want.find_column(*column.renamed_from)) {
         const std::string old_name = have.find_column(*column.renamed_from)->name;
         changes.push_back(RenameColumn{old_name, column.name});
-        rename_column_references(current, have, old_name, column.name);
+        rename_column_references(*writable, have, old_name, column.name);
       } else {
         result_.diagnostics.error(column.where, "column \"" + want.name + "." + column.name + "\" is renamed_from \"" +
                                                     *column.renamed_from + "\", but the table has neither column; remove "
                                                     "the hint or fix its name");
       }
     }
-    rename_constraints(current.tables[index], want, changes);
+    if (writable) rename_constraints(writable->tables[index], want, changes);  // no hints, no renames
     const Table& have = current.tables[index];
 
     for (const Column& column : want.columns) {
@@ -410,9 +435,14 @@ class Differ {
     if (cmp_.stores_comments() && have.comment != want.comment) changes.push_back(SetTableComment{want.comment});
 
     // Indexes are changes of their own: most engines create and drop them apart from the table.
-    std::vector<model::Index> have_indexes = have.indexes;
+    // A renamed_from hint renames the index in a copy of the current ones.
+    std::vector<model::Index> renamed_indexes;
+    const bool index_renames = std::any_of(want.indexes.begin(), want.indexes.end(),
+                                           [](const model::Index& w) { return w.renamed_from.has_value(); });
+    if (index_renames) renamed_indexes = have.indexes;
     for (const model::Index& w : want.indexes) {
       if (!w.renamed_from) continue;
+      std::vector<model::Index>& have_indexes = renamed_indexes;
       auto named = [&](const std::string& n) {
         return std::find_if(have_indexes.begin(), have_indexes.end(), [&](const model::Index& i) { return cmp_.names_equal(i.name, n); });
       };
@@ -426,6 +456,7 @@ class Differ {
       result_.changes.push_back(RenameIndex{want.name, old_index->name, w});
       old_index->name = w.name;
     }
+    const std::vector<model::Index>& have_indexes = index_renames ? renamed_indexes : have.indexes;
     for (const model::Index& idx : have_indexes) {
       auto match = std::find_if(want.indexes.begin(), want.indexes.end(),
                                 [&](const model::Index& w) { return cmp_.names_equal(w.name, idx.name); });
@@ -637,8 +668,8 @@ class Differ {
   const Comparator& cmp_;
   DiffOptions options_;
   DiffResult result_;
-  std::map<std::string, std::size_t> current_tables_;
-  std::map<std::string, std::size_t> desired_tables_;
+  std::unordered_map<std::string, std::size_t> current_tables_;
+  std::unordered_map<std::string, std::size_t> desired_tables_;
 };
 
 }  // namespace

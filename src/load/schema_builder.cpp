@@ -411,6 +411,7 @@ void read_table(const Node& node, model::Schema& schema, Diagnostics& diagnostic
   if (!columns) {
     diagnostics.error(node.where, label + " has no \"columns\"; a table needs at least one column");
   } else {
+    if (columns->is_sequence()) table.columns.reserve(columns->items.size());
     r.each_map("columns", "a column", [&](const Node& c) { read_column(c, table, inline_pk, diagnostics); });
   }
 
@@ -657,6 +658,8 @@ void build_schema(const Node& root, model::Schema& schema, Diagnostics& diagnost
     if (type.values.empty()) diagnostics.error(e.where, "enum " + quoted(type.name) + " needs \"values\", a list of labels");
     schema.enums.push_back(type);
   });
+  if (const Node* tables = r.get("tables"); tables && tables->is_sequence())
+    schema.tables.reserve(schema.tables.size() + tables->items.size());  // several files add to one schema
   r.each_map("tables", "a table", [&](const Node& t) { read_table(t, schema, diagnostics); });
   r.each_map("views", "a view", [&](const Node& v) {
     MapReader vr(v, "a view", {"name", "schema", "sql", "columns", "materialized", "with_data", "comment"}, diagnostics);

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <set>
+#include <unordered_set>
 #include <string>
 #include <utility>
 
@@ -169,8 +170,22 @@ class TreeBuilder {
     return n;
   }
 
+  // Whether the map already has an entry under key. Maps of a schema are
+  // small and scanned; a large one gets a set of its keys.
+  static bool has_key(const Node& map, const std::string& key, std::unordered_set<std::string>& large_keys) {
+    constexpr std::size_t kScanned = 16;
+    if (map.entries.size() <= kScanned) {
+      for (const Node::Entry& e : map.entries)
+        if (e.key == key) return true;
+      return false;
+    }
+    if (large_keys.empty())
+      for (const Node::Entry& e : map.entries) large_keys.insert(e.key);
+    return large_keys.count(key) > 0;
+  }
+
   void read_entries(Node& map, int depth) {
-    std::set<std::string> seen;
+    std::unordered_set<std::string> large_keys;  // every key of map.entries, once it has many
     for (;;) {
       Event key;
       next(key);
@@ -188,10 +203,11 @@ class TreeBuilder {
       entry.key.assign(reinterpret_cast<const char*>(key.raw.data.scalar.value), key.raw.data.scalar.length);
       next(value);
       Node item = node(value, depth + 1);
-      if (!seen.insert(entry.key).second) {
+      if (has_key(map, entry.key, large_keys)) {
         diagnostics_.error(entry.key_where, "duplicate key \"" + entry.key + "\"; remove one of them");
         continue;
       }
+      if (!large_keys.empty()) large_keys.insert(entry.key);
       entry.holder.push_back(std::move(item));
       map.entries.push_back(std::move(entry));
     }

@@ -1,6 +1,7 @@
 #include "dialect/sqlite/connection.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 
 #include "dialect/sqlite/lexer.hpp"
@@ -54,35 +55,42 @@ void Connection::exec_one(const std::string& sql) {
 
 std::vector<Connection::Row> Connection::query(const std::string& sql,
                                                const std::vector<std::optional<std::string>>& params) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+  std::vector<Row> rows;
+  each_row(sql, [&](const Row& row) { rows.push_back(row); }, params);
+  return rows;
+}
+
+void Connection::each_row(const std::string& sql, const std::function<void(const Row&)>& fn,
+                          const std::vector<std::optional<std::string>>& params) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
     throw std::runtime_error(sqlite3_errmsg(db_));
+  // Finalized however this ends, fn throwing included.
+  const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, &sqlite3_finalize);
   for (std::size_t i = 0; i < params.size(); ++i) {
     const int index = static_cast<int>(i) + 1;
-    if (params[i]) sqlite3_bind_text(stmt, index, params[i]->c_str(), static_cast<int>(params[i]->size()), SQLITE_TRANSIENT);
-    else sqlite3_bind_null(stmt, index);
+    if (params[i]) sqlite3_bind_text(raw, index, params[i]->c_str(), static_cast<int>(params[i]->size()), SQLITE_TRANSIENT);
+    else sqlite3_bind_null(raw, index);
   }
-  std::vector<Row> rows;
+  Row row;
   int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    const int n = sqlite3_column_count(stmt);
-    Row row;
-    row.reserve(static_cast<std::size_t>(n));
+  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    const int n = sqlite3_column_count(raw);
+    row.resize(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
-      if (sqlite3_column_type(stmt, i) == SQLITE_NULL) {
-        row.emplace_back(std::nullopt);
+      std::optional<std::string>& value = row[static_cast<std::size_t>(i)];
+      if (sqlite3_column_type(raw, i) == SQLITE_NULL) {
+        value.reset();
       } else {
-        const unsigned char* text = sqlite3_column_text(stmt, i);
-        row.emplace_back(std::string(reinterpret_cast<const char*>(text),
-                                     static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))));
+        const unsigned char* text = sqlite3_column_text(raw, i);
+        const auto size = static_cast<std::size_t>(sqlite3_column_bytes(raw, i));
+        if (value) value->assign(reinterpret_cast<const char*>(text), size);
+        else value.emplace(reinterpret_cast<const char*>(text), size);
       }
     }
-    rows.push_back(std::move(row));
+    fn(row);
   }
-  const std::string message = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
-  sqlite3_finalize(stmt);
-  if (rc != SQLITE_DONE) throw std::runtime_error(message);
-  return rows;
+  if (rc != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db_));
 }
 
 std::optional<std::string> Connection::prepare_error(const std::string& sql) {

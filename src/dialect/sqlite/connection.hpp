@@ -30,6 +30,10 @@ class Connection {
   // All rows of one query, every value as text (NULL as nullopt). params bind
   // to ?1, ?2, ... as text (nullopt as NULL).
   std::vector<Row> query(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
+  // The rows of one query, each handed to fn as it is read, without keeping
+  // them all: fn gets the same Row object each time (copy what must be kept).
+  void each_row(const std::string& sql, const std::function<void(const Row&)>& fn,
+                const std::vector<std::optional<std::string>>& params = {});
   // Compiles sql without running it; returns SQLite's error message, if any.
   std::optional<std::string> prepare_error(const std::string& sql);
   bool in_transaction() const;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 #include <stdexcept>
 
 #include "dialect/sqlite/create_parser.hpp"
@@ -110,48 +111,70 @@ model::Default classify_default(const std::string& stored) {
   return d;
 }
 
+namespace {
+
+// Whether a stored CREATE statement makes a virtual table: it starts, after
+// blanks, with "create virtual" in any case.
+bool creates_virtual_table(const std::string& sql) {
+  static const char kPrefix[] = "create virtual";
+  const std::size_t b = sql.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos || sql.size() - b < sizeof kPrefix - 1) return false;
+  for (std::size_t i = 0; i + 1 < sizeof kPrefix; ++i) {
+    const char c = sql[b + i];
+    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kPrefix[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 model::Schema introspect(Connection& connection) {
   model::Schema schema;
-  std::map<std::string, std::size_t> table_index;  // lowercased name -> position in schema.tables
-  std::map<std::string, ParsedTable> parsed;
-  std::map<std::string, std::string> index_sql;  // lowercased index name -> CREATE INDEX text
-  std::map<std::string, std::size_t> object_rank;  // lowercased name -> creation order
+  // Lookups by lowercased name; parsed[i] is the stored definition of schema.tables[i].
+  std::unordered_map<std::string, std::size_t> table_index;  // lowercased name -> position in schema.tables
+  std::vector<ParsedTable> parsed;
+  std::unordered_map<std::string, std::string> index_sql;  // lowercased index name -> CREATE INDEX text
+  std::unordered_map<std::string, std::size_t> object_rank;  // lowercased name -> creation order
 
   std::vector<std::string> unmanaged;
   try {
-    for (const auto& row : connection.query(kUnmanagedTablesQuery)) unmanaged.push_back(to_lower(text(row, 0)));
+    connection.each_row(kUnmanagedTablesQuery, [&](const Connection::Row& row) { unmanaged.push_back(to_lower(text(row, 0))); });
   } catch (const std::runtime_error&) {
     // pragma_table_list needs SQLite 3.37; older versions have no STRICT tables either.
   }
   auto managed = [&](const std::string& table) {
     return !is_strata_table(table) &&
-           std::find(unmanaged.begin(), unmanaged.end(), to_lower(table)) == unmanaged.end();
+           (unmanaged.empty() || std::find(unmanaged.begin(), unmanaged.end(), to_lower(table)) == unmanaged.end());
   };
 
-  for (const auto& row : connection.query(kObjectsQuery)) {
+  connection.each_row(kObjectsQuery, [&](const Connection::Row& row) {
     const std::string type = text(row, 0), name = text(row, 1), table = text(row, 2), sql = text(row, 3);
-    if (!managed(table)) continue;
-    object_rank[to_lower(name)] = object_rank.size();
+    if (!managed(table)) return;
+    const std::string key = to_lower(name);
+    const std::size_t rank = object_rank.size();
+    object_rank[key] = rank;
     if (type == "table") {
-      if (to_lower(trim(sql)).rfind("create virtual", 0) == 0) continue;
+      if (creates_virtual_table(sql)) return;
       model::Table t;
       t.name = name;
+      ParsedTable p;
       try {
-        parsed[to_lower(name)] = parse_create_table(sql);
+        p = parse_create_table(sql);
       } catch (const std::runtime_error& e) {
         throw std::runtime_error("cannot read the definition of table \"" + name + "\": " + e.what());
       }
-      table_index[to_lower(name)] = schema.tables.size();
+      table_index[key] = schema.tables.size();
+      parsed.push_back(std::move(p));
       schema.tables.push_back(std::move(t));
     } else if (type == "index") {
-      if (!sql.empty()) index_sql[to_lower(name)] = sql;
+      if (!sql.empty()) index_sql[key] = sql;
     } else if (type == "view") {
       model::View v;
       v.name = name;
       try {
         ParsedView pv = parse_create_view(sql);
-        v.columns = pv.columns;
-        v.sql = pv.select;
+        v.columns = std::move(pv.columns);
+        v.sql = std::move(pv.select);
       } catch (const std::runtime_error& e) {
         throw std::runtime_error("cannot read the definition of view \"" + name + "\": " + e.what());
       }
@@ -163,18 +186,29 @@ model::Schema introspect(Connection& connection) {
       tr.sql = trim(sql);
       schema.triggers.push_back(std::move(tr));
     }
-  }
-  auto table_of = [&](const std::string& name) -> model::Table* {
+  });
+  auto position_of = [&](const std::string& name) -> std::size_t {
     auto it = table_index.find(to_lower(name));
-    return it == table_index.end() ? nullptr : &schema.tables[it->second];
+    return it == table_index.end() ? schema.tables.size() : it->second;
+  };
+  auto table_of = [&](const std::string& name) -> model::Table* {
+    const std::size_t i = position_of(name);
+    return i == schema.tables.size() ? nullptr : &schema.tables[i];
   };
 
-  // Columns and primary keys.
-  std::map<std::string, std::vector<std::pair<int, std::string>>> pk_columns;
-  for (const auto& row : connection.query(kColumnsQuery)) {
-    model::Table* t = table_of(text(row, 0));
-    if (!t) continue;
-    const ParsedTable& p = parsed[to_lower(t->name)];
+  // Columns and primary keys. Rows come table by table.
+  std::vector<std::vector<std::pair<int, std::string>>> pk_columns(schema.tables.size());
+  std::string last_table;
+  std::size_t position = schema.tables.size();
+  connection.each_row(kColumnsQuery, [&](const Connection::Row& row) {
+    const std::string table = text(row, 0);
+    if (position == schema.tables.size() || table != last_table) {
+      last_table = table;
+      position = position_of(table);
+    }
+    if (position == schema.tables.size()) return;
+    model::Table& t = schema.tables[position];
+    const ParsedTable& p = parsed[position];
     model::Column c;
     c.name = text(row, 1);
     c.type = text(row, 2);
@@ -182,25 +216,27 @@ model::Schema introspect(Connection& connection) {
     if (row[4]) c.default_value = classify_default(*row[4]);
     const int pk = std::stoi(text(row, 5));
     const int hidden = std::stoi(text(row, 6));
-    if (pk > 0) pk_columns[to_lower(t->name)].emplace_back(pk, c.name);
+    if (pk > 0) pk_columns[position].emplace_back(pk, c.name);
     for (const ParsedColumn& pc : p.columns) {
       if (!iequals(pc.name, c.name)) continue;
       c.collation = pc.collation;
       c.autoincrement = pc.autoincrement;
       if (pc.generated) c.generated = model::Generated{*pc.generated, pc.generated_stored};
     }
-    if (hidden == 1) continue;  // a hidden column of a virtual table
-    t->columns.push_back(std::move(c));
-  }
-  for (auto& [key, p] : parsed) {
-    model::Table& t = schema.tables[table_index[key]];
+    if (hidden == 1) return;  // a hidden column of a virtual table
+    if (t.columns.empty()) t.columns.reserve(p.columns.size());
+    t.columns.push_back(std::move(c));
+  });
+  for (const auto& [key, i] : table_index) {
+    const ParsedTable& p = parsed[i];
+    model::Table& t = schema.tables[i];
     t.options.without_rowid = p.without_rowid;
     t.options.strict = p.strict;
-    auto& pks = pk_columns[key];
+    auto& pks = pk_columns[i];
     if (!pks.empty()) {
       std::sort(pks.begin(), pks.end());
       model::PrimaryKey pk;
-      for (const auto& [position, column] : pks) pk.columns.push_back(column);
+      for (const auto& [place, column] : pks) pk.columns.push_back(column);
       pk.name = p.primary_key_name;
       for (const ParsedColumn& pc : p.columns)
         if (pc.primary_key && pc.primary_key_name) pk.name = pc.primary_key_name;
@@ -209,7 +245,7 @@ model::Schema introspect(Connection& connection) {
         model::Column* c = t.find_column(pk.columns.front());
         if (c && iequals(trim(c->type), "INTEGER")) c->nullable = false;
       }
-      t.primary_key = pk;
+      t.primary_key = std::move(pk);
     }
     for (const ParsedCheck& check : p.checks) {
       model::CheckConstraint c;
@@ -240,22 +276,26 @@ model::Schema introspect(Connection& connection) {
   }
 
   // Indexes and unique constraints.
-  std::map<std::string, std::vector<Connection::Row>> index_keys;
-  for (auto& row : connection.query(kIndexColumnsQuery)) index_keys[to_lower(text(row, 0))].push_back(row);
-  for (const auto& row : connection.query(kIndexesQuery)) {
-    model::Table* t = table_of(text(row, 0));
-    if (!t) continue;
+  std::unordered_map<std::string, std::vector<Connection::Row>> index_keys;
+  connection.each_row(kIndexColumnsQuery,
+                      [&](const Connection::Row& row) { index_keys[to_lower(text(row, 0))].push_back(row); });
+  const std::vector<Connection::Row> no_keys;
+  connection.each_row(kIndexesQuery, [&](const Connection::Row& row) {
+    const std::size_t i = position_of(text(row, 0));
+    if (i == schema.tables.size()) return;
+    model::Table* t = &schema.tables[i];
     const std::string name = text(row, 1);
     const std::string origin = text(row, 3);
-    const auto& keys = index_keys[to_lower(name)];
-    if (origin == "pk") continue;
+    if (origin == "pk") return;
+    auto found_keys = index_keys.find(to_lower(name));
+    const auto& keys = found_keys == index_keys.end() ? no_keys : found_keys->second;
     if (origin == "u") {
       model::UniqueConstraint u;
       for (const auto& k : keys) u.columns.push_back(text(k, 3));
-      for (const ParsedUnique& pu : parsed[to_lower(t->name)].uniques)
+      for (const ParsedUnique& pu : parsed[i].uniques)
         if (same_names(pu.columns, u.columns)) u.name = pu.name;
       t->uniques.push_back(std::move(u));
-      continue;
+      return;
     }
     model::Index index;
     index.name = name;
@@ -269,30 +309,36 @@ model::Schema introspect(Connection& connection) {
       }
     }
     index.where_clause = pi.where_clause;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
+    for (std::size_t k = 0; k < keys.size(); ++k) {
       model::IndexKey key;
-      const ParsedIndexKey* parsed_key = i < pi.keys.size() ? &pi.keys[i] : nullptr;
-      if (text(keys[i], 2) == "-2") key.expression = parsed_key ? parsed_key->text : "";
-      else key.column = text(keys[i], 3);
-      key.descending = text(keys[i], 4) == "1";
+      const ParsedIndexKey* parsed_key = k < pi.keys.size() ? &pi.keys[k] : nullptr;
+      if (text(keys[k], 2) == "-2") key.expression = parsed_key ? parsed_key->text : "";
+      else key.column = text(keys[k], 3);
+      key.descending = text(keys[k], 4) == "1";
       if (parsed_key) key.collation = parsed_key->collation;
       index.keys.push_back(std::move(key));
     }
     t->indexes.push_back(std::move(index));
-  }
+  });
   // Unique constraints in declaration order (the pragma lists them newest first).
-  for (model::Table& t : schema.tables) {
-    const auto& order = parsed[to_lower(t.name)].uniques;
-    auto position = [&](const model::UniqueConstraint& u) {
-      for (std::size_t i = 0; i < order.size(); ++i)
-        if (same_names(order[i].columns, u.columns)) return i;
+  auto rank_of = [&](const std::string& name) -> std::size_t {
+    auto it = object_rank.find(to_lower(name));
+    return it == object_rank.end() ? 0 : it->second;
+  };
+  for (std::size_t i = 0; i < schema.tables.size(); ++i) {
+    model::Table& t = schema.tables[i];
+    const auto& order = parsed[i].uniques;
+    auto declared_at = [&](const model::UniqueConstraint& u) {
+      for (std::size_t k = 0; k < order.size(); ++k)
+        if (same_names(order[k].columns, u.columns)) return k;
       return order.size();
     };
-    std::stable_sort(t.uniques.begin(), t.uniques.end(),
-                     [&](const auto& a, const auto& b) { return position(a) < position(b); });
-    std::stable_sort(t.indexes.begin(), t.indexes.end(), [&](const model::Index& a, const model::Index& b) {
-      return object_rank[to_lower(a.name)] < object_rank[to_lower(b.name)];
-    });
+    if (t.uniques.size() > 1)
+      std::stable_sort(t.uniques.begin(), t.uniques.end(),
+                       [&](const auto& a, const auto& b) { return declared_at(a) < declared_at(b); });
+    if (t.indexes.size() > 1)
+      std::stable_sort(t.indexes.begin(), t.indexes.end(),
+                       [&](const model::Index& a, const model::Index& b) { return rank_of(a.name) < rank_of(b.name); });
   }
   return schema;
 }
