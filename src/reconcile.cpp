@@ -89,14 +89,14 @@ void manage_schemas_of(const model::Schema& document, config::DatabaseUrl& url) 
   for (const model::Sequence& q : document.sequences) add(q.schema);
 }
 
-Reconciliation reconcile(const dialect::Dialect& dialect, const model::Schema& current, const model::Schema& desired,
+Reconciliation reconcile(const dialect::Dialect& dialect, model::Schema current, model::Schema desired,
                          const diff::DiffOptions& options, const plan::RenderOptions& render) {
   Reconciliation result;
   PhaseTimer timer("diff, order and render");
   diff::DiffResult diff = diff::diff_schemas(current, desired, dialect, options);
   if (diff.diagnostics.has_errors()) throw InvalidDocument(std::move(diff.diagnostics));
   result.warnings = std::move(diff.diagnostics);
-  result.plan = plan::order_changes(std::move(diff.changes), current, desired);
+  result.plan = plan::order_changes(std::move(diff.changes), std::move(current), std::move(desired));
   result.plan.options = render;
   result.statements = dialect.render(result.plan);
   return result;

@@ -44,7 +44,9 @@ struct Reconciliation {
 };
 
 // current: introspected; desired: from prepare_desired (or introspected).
-Reconciliation reconcile(const dialect::Dialect& dialect, const model::Schema& current, const model::Schema& desired,
+// The schemas are taken by value: a caller that needs them no more moves
+// them in, and the plan keeps them without a copy.
+Reconciliation reconcile(const dialect::Dialect& dialect, model::Schema current, model::Schema desired,
                          const diff::DiffOptions& options = {}, const plan::RenderOptions& render = {});
 
 // Every hazard of a plan: the shared ones and the engine's own.

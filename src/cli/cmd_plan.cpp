@@ -10,9 +10,7 @@
 #include "strata/config/url.hpp"
 #include "strata/dialect/dialect.hpp"
 #include "strata/dialect/row_checks.hpp"
-#include "strata/diff/differ.hpp"
 #include "strata/plan/hazards.hpp"
-#include "strata/plan/planner.hpp"
 #include "strata/reconcile.hpp"
 #include "strata/timing.hpp"
 
@@ -60,19 +58,7 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
   render.online = settings.online;
   render.lock_timeout = settings.lock_timeout;
   render.statement_timeout = settings.statement_timeout;
-  // What reconcile() does, except that the plan takes both schemas over
-  // instead of copying them: nothing here needs them after, and for a
-  // schema of thousands of tables two more copies double the memory.
-  Reconciliation result;
-  {
-    PhaseTimer timer("diff, order and render");
-    diff::DiffResult diff = diff::diff_schemas(current, desired, dialect, {});
-    if (diff.diagnostics.has_errors()) throw InvalidDocument(std::move(diff.diagnostics));
-    result.warnings = std::move(diff.diagnostics);
-    result.plan = plan::order_changes(std::move(diff.changes), std::move(current), std::move(desired));
-    result.plan.options = render;
-    result.statements = dialect.render(result.plan);
-  }
+  Reconciliation result = reconcile(dialect, std::move(current), std::move(desired), {}, render);
   warnings.append(result.warnings);
 
   const std::vector<plan::Hazard> hazards = all_hazards(dialect, result.plan);
