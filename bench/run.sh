@@ -51,6 +51,7 @@ if [ -z "$STRATA" ]; then
   flock /tmp/strata-build.lock bash "$ROOT/scripts/build.sh" >&2
   COPY=$(mktemp /tmp/bench-strata.XXXXXX)
   flock /tmp/strata-build.lock cp "$ROOT/build/strata" "$COPY"
+  chmod +x "$COPY"  # mktemp made it 0600, and cp onto it keeps that
   set -- --strata "$COPY" "$@"
 fi
 
