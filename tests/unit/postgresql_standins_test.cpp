@@ -196,3 +196,54 @@ TEST_CASE("a definition PostgreSQL refuses is reported at its table's line thoug
   CHECK(result.err.find("rejects its definition") == result.err.rfind("rejects its definition"));
   CHECK(run_strata("inspect --url " + db.url(), dir.path()).out == before.out);
 }
+
+TEST_CASE("one expression over columns of different types is spelled for each type", "[postgresql][standins]") {
+  PgDatabase db("strata_test");
+  REQUIRE_PG_SERVER(db);
+  db.exec(R"SQL(
+    CREATE TABLE price (amount numeric(12,2) NOT NULL DEFAULT 0 CHECK (amount >= 0), note text DEFAULT 'x');
+    CREATE TABLE stock (amount integer NOT NULL DEFAULT 0 CHECK (amount >= 0), note varchar(20) DEFAULT 'x');
+    CREATE TABLE ratio (amount real NOT NULL DEFAULT 0 CHECK (amount >= 0), note text COLLATE "C" DEFAULT 'x');
+    CREATE TABLE wallet (amount numeric(12,2) NOT NULL CHECK (wallet.amount >= 0));
+    CREATE TABLE odd ("strata$1" integer CHECK ("strata$1" > 0));
+  )SQL");
+  auto text = [](const std::string& stock_check) {
+    std::string out = "tables:\n";
+    auto table = [&](const std::string& name, const std::string& type, const std::string& check,
+                     const std::string& note) {
+      out += "  - name: " + name + "\n    columns:\n      - { name: amount, type: \"" + type +
+             "\", default: 0 }\n" + note + "    checks:\n      - { expr: \"" + check + "\" }\n";
+    };
+    table("price", "numeric(12, 2)", "amount >= 0", "      - { name: note, type: text, nullable: true, default: x }\n");
+    table("stock", "int4", stock_check, "      - { name: note, type: varchar(20), nullable: true, default: x }\n");
+    table("ratio", "float4", "amount >= 0",
+          "      - { name: note, type: text, collation: C, nullable: true, default: x }\n");
+    out += "  - name: wallet\n    columns:\n      - { name: amount, type: \"numeric(12,2)\" }\n"
+           "    checks:\n      - { expr: \"wallet.amount >= 0\" }\n";
+    out += "  - name: odd\n    columns:\n      - { name: strata$1, type: integer, nullable: true }\n"
+           "    checks:\n      - { expr: '\"strata$1\" > 0' }\n";
+    return out;
+  };
+  {
+    const Normalized n = normalize_against(db, text("amount >= 0"));
+    INFO(n.error);
+    CHECK(n.error.empty());
+    CHECK(n.unchanged.count("public.price"));
+    CHECK(n.unchanged.count("public.stock"));
+    CHECK(n.unchanged.count("public.ratio"));
+    INFO(n.plan);
+    CHECK(n.plan.empty());  // wallet and odd are found unchanged too, by stand-ins of their own or by building them
+  }
+  {
+    const Normalized n = normalize_against(db, text("amount >= 1"));
+    INFO(n.error);
+    CHECK(n.error.empty());
+    CHECK(n.unchanged.count("public.price"));
+    CHECK_FALSE(n.unchanged.count("public.stock"));
+    CHECK(n.unchanged.count("public.ratio"));
+    INFO(n.plan);
+    CHECK(n.plan.find("ADD CHECK (amount >= 1)") != std::string::npos);
+    CHECK(n.plan.find("price") == std::string::npos);
+    CHECK(n.plan.find("ratio") == std::string::npos);
+  }
+}

@@ -339,4 +339,61 @@ std::optional<std::string> leaves_its_clause(const std::string& sql) {
 }
 
 
+std::optional<std::vector<std::string>> names_in(const std::string& sql) {
+  if (leaves_its_clause(sql)) return std::nullopt;
+  auto starts_word = [](char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+  };
+  auto in_word = [&](char c) { return starts_word(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$'; };
+  std::vector<std::string> names;
+  const std::size_t n = sql.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const char c = sql[i];
+    if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+      while (i < n && sql[i] != '\n' && sql[i] != '\r') ++i;
+    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+      int nested = 1;
+      for (i += 2; i < n && nested > 0;) {
+        if (sql.compare(i, 2, "/*") == 0) ++nested, i += 2;
+        else if (sql.compare(i, 2, "*/") == 0) --nested, i += 2;
+        else ++i;
+      }
+    } else if (c == '\'') {
+      // E'...' may escape a quote with a backslash; its prefix was read as a word.
+      const bool backslash = i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') && (i < 2 || !in_word(sql[i - 2]));
+      for (++i; i < n; ++i) {
+        if (backslash && sql[i] == '\\') ++i;
+        else if (sql[i] == '\'' && i + 1 < n && sql[i + 1] == '\'') ++i;
+        else if (sql[i] == '\'') break;
+      }
+      ++i;
+    } else if (c == '"') {
+      if (i >= 2 && sql[i - 1] == '&' && (sql[i - 2] == 'U' || sql[i - 2] == 'u')) return std::nullopt;
+      std::string name;
+      for (++i; i < n; ++i) {
+        if (sql[i] == '"' && i + 1 < n && sql[i + 1] == '"') name += '"', ++i;
+        else if (sql[i] == '"') break;
+        else name += sql[i];
+      }
+      ++i;
+      names.push_back(std::move(name));
+    } else if (c == '$' && i + 1 < n && !std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+      // $tag$...$tag$ (leaves_its_clause has checked that it closes).
+      std::size_t j = i + 1;
+      while (j < n && in_word(sql[j]) && sql[j] != '$') ++j;
+      i = j < n && sql[j] == '$' ? sql.find(sql.substr(i, j - i + 1), j + 1) + (j - i + 1) : j;
+    } else if (std::isdigit(static_cast<unsigned char>(c))) {
+      while (i < n && (in_word(sql[i]) || sql[i] == '.')) ++i;
+    } else if (starts_word(c)) {
+      std::string name;
+      for (; i < n && in_word(sql[i]); ++i) name += sql[i] >= 'A' && sql[i] <= 'Z' ? static_cast<char>(sql[i] - 'A' + 'a') : sql[i];
+      names.push_back(std::move(name));
+    } else {
+      ++i;
+    }
+  }
+  return names;
+}
+
 }  // namespace strata::dialect::postgresql

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "strata/model/schema.hpp"
 
@@ -53,5 +54,11 @@ std::string create_partition(const model::Table& parent, const model::Partition&
 // or nothing: a ")" that closes more than it opened, a ";", or a string,
 // quoted name or comment left open.
 std::optional<std::string> leaves_its_clause(const std::string& sql);
+
+// The names an expression may read: its identifiers, unquoted ones folded to
+// lowercase as PostgreSQL folds them, quoted ones as written; strings,
+// numbers and comments skipped. Nothing when it writes a name in a form this
+// does not read (U&"...") or is not whole SQL text (leaves_its_clause).
+std::optional<std::vector<std::string>> names_in(const std::string& sql);
 
 }  // namespace strata::dialect::postgresql

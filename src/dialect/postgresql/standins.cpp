@@ -6,6 +6,7 @@
 
 #include "dialect/postgresql/ddl.hpp"
 #include "dialect/postgresql/introspector.hpp"
+#include "dialect/postgresql/shared_spellings.hpp"
 #include "strata/diff/unchanged.hpp"
 #include "strata/model/types.hpp"
 
@@ -121,10 +122,28 @@ std::set<std::string> unchanged_as_stored(Connection& connection, const model::S
   }
   if (candidates.empty()) return unchanged;
 
+  // Types and expressions that recur are spelled once for all candidates
+  // (shared_spellings.hpp); a candidate that cannot share, or all of them if
+  // PostgreSQL refuses one of the shared tables, gets a stand-in of its own.
+  const std::string create_schema = "CREATE SCHEMA IF NOT EXISTS " + quote_identifier(kSchema) + ";\n";
+  SharedSpellings shared(kSchema, "s");
+  std::vector<std::size_t> own;
+  for (std::size_t i : candidates)
+    if (!shared.add(document.tables[i])) own.push_back(i);
+  bool shared_made = false;
+  if (shared.table_count() > 0) {
+    try {
+      connection.exec(create_schema + shared.create_sql());
+      shared_made = true;
+    } catch (const std::exception&) {
+      own = candidates;
+    }
+  }
+
   std::vector<std::string> statements;
-  statements.reserve(candidates.size());
-  std::string batch = "CREATE SCHEMA " + quote_identifier(kSchema) + ";\n";
-  for (std::size_t i : candidates) {
+  statements.reserve(own.size());
+  std::string batch = create_schema;
+  for (std::size_t i : own) {
     if (auto sql = standin_sql(standin_of(document.tables[i], i))) {
       batch += *sql;
       statements.push_back(std::move(*sql));
@@ -134,9 +153,9 @@ std::set<std::string> unchanged_as_stored(Connection& connection, const model::S
   // function the document does not define), the batch is undone as a whole
   // and each stand-in is tried alone.
   try {
-    connection.exec(batch);
+    if (!statements.empty()) connection.exec(batch);
   } catch (const std::exception&) {
-    connection.exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(kSchema));
+    connection.exec(create_schema);
     for (const std::string& sql : statements) {
       try {
         connection.exec(sql);
@@ -149,8 +168,10 @@ std::set<std::string> unchanged_as_stored(Connection& connection, const model::S
   const model::Schema read = introspect(connection, {kSchema});
   std::map<std::string, const model::Table*> by_name;
   for (const model::Table& t : read.tables) by_name[t.name] = &t;
+  shared.read_back(read);
   model::Schema spelled = document;
   for (std::size_t i : candidates) {
+    if (shared_made && shared.spell(spelled.tables[i])) continue;
     auto found = by_name.find(standin_name(i));
     if (found != by_name.end()) spell_as_stored(spelled.tables[i], *found->second, i);
   }
