@@ -1,6 +1,8 @@
 #include "strata/reconcile.hpp"
 
 #include <algorithm>
+#include <future>
+#include <malloc.h>
 #include <map>
 #include <set>
 
@@ -64,6 +66,30 @@ load::LoadResult load_document(const std::string& path, const dialect::Dialect& 
   if (!loaded.diagnostics.has_errors()) dialect.validate(loaded.schema, loaded.diagnostics);
   if (loaded.diagnostics.has_errors()) throw InvalidDocument(std::move(loaded.diagnostics));
   return loaded;
+}
+
+DocumentAndDatabase load_with_current(const std::string& path, const dialect::Dialect& dialect, config::DatabaseUrl& url,
+                                      dialect::OpenMode mode) {
+  using Read = std::pair<std::unique_ptr<dialect::Database>, model::Schema>;
+  auto read = [&dialect, mode](const config::DatabaseUrl& at) {
+    Read out;
+    out.first = dialect.open(at, mode);
+    PhaseTimer timer("introspect");
+    out.second = out.first->introspect();
+    return out;
+  };
+  const config::DatabaseUrl before = url;
+  // If the document throws, the future's destructor waits for the thread.
+  std::future<Read> reading = std::async(std::launch::async, read, before);
+  DocumentAndDatabase result;
+  result.document = load_document(path, dialect);
+  manage_schemas_of(result.document.schema, url);
+  Read database = reading.get();
+  malloc_trim(0);
+  if (url.schemas != before.schemas) database = read(url);
+  result.database = std::move(database.first);
+  result.current = std::move(database.second);
+  return result;
 }
 
 model::Schema load_desired(const std::string& path, const dialect::Dialect& dialect, const config::DatabaseUrl& target,

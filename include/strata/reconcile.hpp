@@ -3,6 +3,7 @@
 // diff it against the current one, order and render the changes.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,23 @@ model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& d
 // database is opened. Throws InvalidDocument (exit 3) listing every problem;
 // the result's diagnostics hold the warnings.
 load::LoadResult load_document(const std::string& path, const dialect::Dialect& dialect);
+
+// The schema files, loaded and checked as load_document does, and the
+// database, opened and read. Both are read at once, the database on a
+// second thread while the files are parsed: a server answers its catalog
+// queries (and SQLite reads its schema) while this process parses YAML.
+struct DocumentAndDatabase {
+  load::LoadResult document;
+  std::unique_ptr<dialect::Database> database;
+  model::Schema current;
+};
+
+// url gains the schemas the document uses (manage_schemas_of). The database
+// is read with the schemas url names before the document is known; when the
+// document adds one, it is read again with them all. A document error is
+// thrown once the reading thread has ended, and before any database error.
+DocumentAndDatabase load_with_current(const std::string& path, const dialect::Dialect& dialect, config::DatabaseUrl& url,
+                                      dialect::OpenMode mode);
 
 // load_schema_path + prepare_desired.
 model::Schema load_desired(const std::string& path, const dialect::Dialect& dialect, const config::DatabaseUrl& target,

@@ -34,9 +34,9 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
   const dialect::Dialect& dialect = *target.dialect;
 
   Diagnostics warnings;
-  load::LoadResult document = load_document(settings.schema_path, dialect);
-  manage_schemas_of(document.schema, url);
-  auto database = dialect.open(url, dialect::OpenMode::ReadOnly);
+  DocumentAndDatabase read = load_with_current(settings.schema_path, dialect, url, dialect::OpenMode::ReadOnly);
+  load::LoadResult& document = read.document;
+  std::unique_ptr<dialect::Database>& database = read.database;
   if (!database->exists()) {
     std::cerr << "note: database " << url.redacted() << " does not exist yet; planning against an empty database\n";
   }
@@ -48,11 +48,7 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
       throw Error(ExitCode::InvalidInput, "schema \"" + schema + "\" does not exist in database " + url.redacted() +
                                               " and the schema files put nothing in it; check [database] schemas or STRATA_SCHEMAS");
   }
-  model::Schema current;
-  {
-    PhaseTimer timer("introspect");
-    current = database->introspect();
-  }
+  model::Schema current = std::move(read.current);
   model::Schema desired = prepare_desired(std::move(document), dialect, url, warnings, &current);
   plan::RenderOptions render;
   render.online = settings.online;
