@@ -34,43 +34,45 @@ void carry_where(std::vector<Typed>& normalized, const std::vector<Typed>& docum
 
 }  // namespace
 
-void carry_document_details(const model::Schema& document, model::Schema& normalized, const diff::Comparator& names) {
+void carry_table_details(const model::Table& source, model::Table& t, const diff::Comparator& names) {
   const bool keep_document_comments = !names.stores_comments();
+  t.where = source.where;
+  t.renamed_from = source.renamed_from;
+  if (keep_document_comments) t.comment = source.comment;
+  for (model::Column& c : t.columns) {
+    const model::Column* sc = find_named(source.columns, c.name, names);
+    if (!sc) continue;
+    c.where = sc->where;
+    c.type_where = sc->type_where;
+    c.renamed_from = sc->renamed_from;
+    if (keep_document_comments) c.comment = sc->comment;
+    if (c.default_value && sc->default_value) c.default_value->where = sc->default_value->where;
+  }
+  for (model::Index& i : t.indexes) {
+    if (const model::Index* si = find_named(source.indexes, i.name, names)) {
+      i.name_generated = si->name_generated;
+      i.renamed_from = si->renamed_from;
+      i.where = si->where;
+    }
+  }
+  carry_constraints(t.uniques, source.uniques, names);
+  carry_constraints(t.foreign_keys, source.foreign_keys, names);
+  carry_constraints(t.checks, source.checks, names);
+  for (model::ExclusionConstraint& x : t.exclusions)
+    for (const model::ExclusionConstraint& sx : source.exclusions)
+      if (x.name && sx.name && names.names_equal(*x.name, *sx.name)) x.where = sx.where;
+  for (model::Policy& p : t.policies)
+    if (const model::Policy* sp = find_named(source.policies, p.name, names)) p.where = sp->where;
+  for (model::Partition& p : t.partitions)
+    if (const model::Partition* sp = find_named(source.partitions, p.name, names)) p.where = sp->where;
+}
+
+void carry_document_details(const model::Schema& document, model::Schema& normalized, const diff::Comparator& names) {
   std::map<std::string, const model::Table*> by_key;
   for (const model::Table& t : document.tables) by_key[names.table_key(t)] = &t;
   for (model::Table& t : normalized.tables) {
     auto found = by_key.find(names.table_key(t));
-    if (found == by_key.end()) continue;
-    const model::Table& source = *found->second;
-    t.where = source.where;
-    t.renamed_from = source.renamed_from;
-    if (keep_document_comments) t.comment = source.comment;
-    for (model::Column& c : t.columns) {
-      const model::Column* sc = find_named(source.columns, c.name, names);
-      if (!sc) continue;
-      c.where = sc->where;
-      c.type_where = sc->type_where;
-      c.renamed_from = sc->renamed_from;
-      if (keep_document_comments) c.comment = sc->comment;
-      if (c.default_value && sc->default_value) c.default_value->where = sc->default_value->where;
-    }
-    for (model::Index& i : t.indexes) {
-      if (const model::Index* si = find_named(source.indexes, i.name, names)) {
-        i.name_generated = si->name_generated;
-        i.renamed_from = si->renamed_from;
-        i.where = si->where;
-      }
-    }
-    carry_constraints(t.uniques, source.uniques, names);
-    carry_constraints(t.foreign_keys, source.foreign_keys, names);
-    carry_constraints(t.checks, source.checks, names);
-    for (model::ExclusionConstraint& x : t.exclusions)
-      for (const model::ExclusionConstraint& sx : source.exclusions)
-        if (x.name && sx.name && names.names_equal(*x.name, *sx.name)) x.where = sx.where;
-    for (model::Policy& p : t.policies)
-      if (const model::Policy* sp = find_named(source.policies, p.name, names)) p.where = sp->where;
-    for (model::Partition& p : t.partitions)
-      if (const model::Partition* sp = find_named(source.partitions, p.name, names)) p.where = sp->where;
+    if (found != by_key.end()) carry_table_details(*found->second, t, names);
   }
   for (model::View& v : normalized.views) {
     for (const model::View& sv : document.views) {

@@ -32,7 +32,7 @@ bool load_document(const std::string& content, const std::string& file, Format f
   Node root = format == Format::Yaml ? read_yaml(content, file, syntax) : read_toml(content, file, syntax);
   diagnostics.append(syntax);
   if (syntax.has_errors()) return false;
-  build_schema(root, schema, diagnostics);
+  build_schema(std::move(root), schema, diagnostics);
   return true;
 }
 

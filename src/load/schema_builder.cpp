@@ -577,7 +577,7 @@ void read_grant(const Node& node, model::Schema& schema, Diagnostics& diagnostic
 
 }  // namespace
 
-void build_schema(const Node& root, model::Schema& schema, Diagnostics& diagnostics) {
+void build_schema(Node&& root, model::Schema& schema, Diagnostics& diagnostics) {
   if (root.is_null()) return;  // an empty document declares nothing
   if (!root.is_map()) {
     diagnostics.error(root.where, "a schema document must be a map with \"tables\", \"views\" and \"triggers\", not " +
@@ -660,7 +660,12 @@ void build_schema(const Node& root, model::Schema& schema, Diagnostics& diagnost
   });
   if (const Node* tables = r.get("tables"); tables && tables->is_sequence())
     schema.tables.reserve(schema.tables.size() + tables->items.size());  // several files add to one schema
-  r.each_map("tables", "a table", [&](const Node& t) { read_table(t, schema, diagnostics); });
+  // Each table's part of the tree is released once read: the tree and the
+  // model it becomes are then not both whole at once.
+  r.each_map("tables", "a table", [&](const Node& t) {
+    read_table(t, schema, diagnostics);
+    const_cast<Node&>(t) = Node();  // root is this function's to consume
+  });
   r.each_map("views", "a view", [&](const Node& v) {
     MapReader vr(v, "a view", {"name", "schema", "sql", "columns", "materialized", "with_data", "comment"}, diagnostics);
     model::View view;

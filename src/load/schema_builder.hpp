@@ -8,7 +8,8 @@
 
 namespace strata::load {
 
-// Appends the tables, views and triggers of one document to schema.
-void build_schema(const Node& root, model::Schema& schema, Diagnostics& diagnostics);
+// Appends the tables, views and triggers of one document to schema,
+// consuming root as it goes.
+void build_schema(Node&& root, model::Schema& schema, Diagnostics& diagnostics);
 
 }  // namespace strata::load

@@ -39,7 +39,7 @@ Node convert(const toml::node& t, const FileName& file) {
       entry.key = std::string(key.str());
       entry.key_where = location(file, key.source().begin);
       if (!entry.key_where.line) entry.key_where = location(file, value.source().begin);
-      entry.holder.push_back(convert(value, file));
+      entry.node = convert(value, file);
       node.entries.push_back(std::move(entry));
     }
     std::stable_sort(node.entries.begin(), node.entries.end(), [](const Node::Entry& a, const Node::Entry& b) {

@@ -208,7 +208,7 @@ class TreeBuilder {
         continue;
       }
       if (!large_keys.empty()) large_keys.insert(entry.key);
-      entry.holder.push_back(std::move(item));
+      entry.node = std::move(item);
       map.entries.push_back(std::move(entry));
     }
   }

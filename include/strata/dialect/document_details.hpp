@@ -11,4 +11,7 @@ namespace strata::dialect {
 
 void carry_document_details(const model::Schema& document, model::Schema& normalized, const diff::Comparator& names);
 
+// The same for one table: source is the document's, t its normalized form.
+void carry_table_details(const model::Table& source, model::Table& t, const diff::Comparator& names);
+
 }  // namespace strata::dialect

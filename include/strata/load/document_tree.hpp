@@ -19,12 +19,7 @@ struct Node {
   ScalarType scalar_type = ScalarType::String;
   std::string text;  // scalar value as written (booleans as "true"/"false")
   std::vector<Node> items;
-  struct Entry {
-    std::string key;
-    SourceLocation key_where;
-    std::vector<Node> holder;  // exactly one node; a vector because Node is incomplete here
-    const Node& value() const { return holder.front(); }
-  };
+  struct Entry;                 // below, once Node is complete
   std::vector<Entry> entries;  // map entries in document order
   SourceLocation where;
 
@@ -37,6 +32,13 @@ struct Node {
   const Node* get(const std::string& key) const;
   // "a map", "a list", "a string", ... for error messages.
   std::string describe() const;
+};
+
+struct Node::Entry {
+  std::string key;
+  SourceLocation key_where;
+  Node node;
+  const Node& value() const { return node; }
 };
 
 // Parse errors become diagnostics with the position the parser reported; the
