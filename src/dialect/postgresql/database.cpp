@@ -92,7 +92,7 @@ PostgresqlDatabase::~PostgresqlDatabase() {
 
 model::Schema PostgresqlDatabase::introspect() {
   try {
-    return postgresql::introspect(*connection_, schemas_);
+    return postgresql::introspect(*connection_, schemas_, conninfo_);
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {

@@ -4,8 +4,10 @@
 
 #include "dialect/postgresql/introspect_objects.hpp"
 
+#include <future>
 #include <map>
 #include <regex>
+#include <utility>
 
 namespace strata::dialect::postgresql {
 
@@ -252,13 +254,42 @@ bool is_default_constraint_name(const std::string& table, const std::vector<std:
   return name.size() == 63 && expected.size() > 63 && expected.substr(expected.size() - 4) == name.substr(59);
 }
 
-model::Schema introspect(Connection& connection, const std::vector<std::string>& schemas) {
+model::Schema introspect(Connection& connection, const std::vector<std::string>& schemas,
+                         const std::optional<std::string>& helper_conninfo) {
   model::Schema schema;
   const std::string managed = array_literal(schemas);
   std::map<std::string, std::size_t> by_oid;
   std::map<std::string, std::string> schema_of;  // table oid -> namespace
 
-  for (const auto& row : connection.query(kTablesQuery, {managed})) {
+  // The columns and indexes queries, on a second connection while this one
+  // runs the tables and constraints queries, or after them here.
+  using Rows = std::vector<Connection::Row>;
+  std::future<std::pair<Rows, Rows>> on_helper;
+  if (helper_conninfo) {
+    on_helper = std::async(std::launch::async, [&helper_conninfo, &managed] {
+      Connection helper(*helper_conninfo);
+      Rows columns = helper.query(kColumnsQuery, {managed});
+      return std::make_pair(std::move(columns), helper.query(kIndexesQuery, {managed}));
+    });
+  }
+  const Rows table_rows = connection.query(kTablesQuery, {managed});
+  const Rows constraint_rows = connection.query(kConstraintsQuery, {managed});
+  std::pair<Rows, Rows> helper_rows;
+  bool fetched = false;
+  if (on_helper.valid()) {
+    try {
+      helper_rows = on_helper.get();
+      fetched = true;
+    } catch (const std::exception&) {
+      // No second connection (the server's connection limit, say): the same queries run here.
+    }
+  }
+  if (!fetched) {
+    helper_rows.first = connection.query(kColumnsQuery, {managed});
+    helper_rows.second = connection.query(kIndexesQuery, {managed});
+  }
+
+  for (const auto& row : table_rows) {
     model::Table t;
     t.name = text(row, 2);
     const std::string ns = text(row, 1);
@@ -276,7 +307,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     return it == by_oid.end() ? nullptr : &schema.tables[it->second];
   };
 
-  for (const auto& row : connection.query(kColumnsQuery, {managed})) {
+  for (const auto& row : helper_rows.first) {
     model::Table* t = table_of(text(row, 0));
     if (!t) continue;
     model::Column c;
@@ -300,7 +331,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     t->columns.push_back(std::move(c));
   }
 
-  for (const auto& row : connection.query(kConstraintsQuery, {managed})) {
+  for (const auto& row : constraint_rows) {
     model::Table* t = table_of(text(row, 0));
     if (!t) continue;
     const std::string name = text(row, 1);
@@ -364,7 +395,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     }
   }
 
-  for (const auto& row : connection.query(kIndexesQuery, {managed})) {
+  for (const auto& row : helper_rows.second) {
     model::Table* t = table_of(text(row, 0));
     if (!t) continue;
     model::Index index;

@@ -5,6 +5,7 @@
 // the text of types and expressions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,11 @@
 
 namespace strata::dialect::postgresql {
 
-model::Schema introspect(Connection& connection, const std::vector<std::string>& schemas);
+// helper_conninfo: the same database, for a second connection that runs the
+// largest queries at the same time (the server answers them on two cores);
+// if it cannot connect, they run on connection after the others.
+model::Schema introspect(Connection& connection, const std::vector<std::string>& schemas,
+                         const std::optional<std::string>& helper_conninfo = std::nullopt);
 
 // How a deparsed default reads back: literal ('a'::text, 42, true, NULL) or expression.
 model::Default classify_default(const std::string& deparsed);
