@@ -1,9 +1,11 @@
-// Which names a PostgreSQL expression may read (dialect/postgresql/ddl.hpp
-// names_in): what decides which columns a shared spelling table gives it.
+// Reading SQL text a document gives verbatim (dialect/postgresql/ddl.hpp):
+// whether it stays in its clause, and which names an expression may read,
+// which decides the columns a shared spelling table gives it.
 #include <catch2/catch.hpp>
 
 #include "dialect/postgresql/ddl.hpp"
 
+using strata::dialect::postgresql::leaves_its_clause;
 using strata::dialect::postgresql::names_in;
 
 namespace {
@@ -31,4 +33,12 @@ TEST_CASE("names_in refuses names it cannot read and unbalanced SQL", "[names]")
   CHECK_FALSE(names_in("U&\"d\\0061t\\+000061\" > 0").has_value());
   CHECK_FALSE(names_in("a > 0) OR (true").has_value());
   CHECK_FALSE(names_in("a = 'open").has_value());
+}
+
+TEST_CASE("leaves_its_clause tells closed comments from open ones", "[names]") {
+  CHECK_FALSE(leaves_its_clause("a /* x /* nested */ y */ > 0").has_value());
+  CHECK_FALSE(leaves_its_clause("a > 0 -- x\n AND b > 0").has_value());
+  CHECK(leaves_its_clause("a > 0 -- and the rest").value_or("").find("-- comment") != std::string::npos);
+  CHECK(leaves_its_clause("a > 0 /* /* */").value_or("").find("/* comment open") != std::string::npos);
+  CHECK(leaves_its_clause("a > 0); DROP TABLE t; --").has_value());
 }

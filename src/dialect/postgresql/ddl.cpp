@@ -29,7 +29,23 @@ const std::set<std::string>& reserved() {
   return words;
 }
 
-
+// Where the comment that starts at i ends (past its last character), or i
+// when no comment starts there; npos for a /* comment that does not end.
+std::size_t comment_end(const std::string& sql, std::size_t i) {
+  const std::size_t n = sql.size();
+  if (sql.compare(i, 2, "--") == 0) {
+    while (i < n && sql[i] != '\n' && sql[i] != '\r') ++i;
+    return i;
+  }
+  if (sql.compare(i, 2, "/*") != 0) return i;
+  int nested = 1;  // PostgreSQL's block comments nest
+  for (i += 2; i < n && nested > 0;) {
+    if (sql.compare(i, 2, "/*") == 0) ++nested, i += 2;
+    else if (sql.compare(i, 2, "*/") == 0) --nested, i += 2;
+    else ++i;
+  }
+  return nested > 0 ? std::string::npos : i;
+}
 
 }  // namespace
 
@@ -293,17 +309,10 @@ std::optional<std::string> leaves_its_clause(const std::string& sql) {
   std::size_t i = 0;
   while (i < n) {
     const char c = sql[i];
-    if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
-      while (i < n && sql[i] != '\n' && sql[i] != '\r') ++i;
-      if (i == n) return std::string("it ends in a -- comment, which would comment out the SQL after it");
-    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
-      int nested = 1;
-      for (i += 2; i < n && nested > 0;) {
-        if (sql.compare(i, 2, "/*") == 0) ++nested, i += 2;
-        else if (sql.compare(i, 2, "*/") == 0) --nested, i += 2;
-        else ++i;
-      }
-      if (nested > 0) return std::string("it leaves a /* comment open");
+    if (const std::size_t past = comment_end(sql, i); past != i) {
+      if (past == std::string::npos) return std::string("it leaves a /* comment open");
+      if (past == n && c == '-') return std::string("it ends in a -- comment, which would comment out the SQL after it");
+      i = past;
     } else if (c == '\'' || c == '"') {
       const bool backslash = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') && (i < 2 || !word(sql[i - 2]));
       bool closed = false;
@@ -350,15 +359,8 @@ std::optional<std::vector<std::string>> names_in(const std::string& sql) {
   std::size_t i = 0;
   while (i < n) {
     const char c = sql[i];
-    if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
-      while (i < n && sql[i] != '\n' && sql[i] != '\r') ++i;
-    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
-      int nested = 1;
-      for (i += 2; i < n && nested > 0;) {
-        if (sql.compare(i, 2, "/*") == 0) ++nested, i += 2;
-        else if (sql.compare(i, 2, "*/") == 0) --nested, i += 2;
-        else ++i;
-      }
+    if (const std::size_t past = comment_end(sql, i); past != i) {
+      i = past == std::string::npos ? n : past;  // (leaves_its_clause has refused an open one)
     } else if (c == '\'') {
       // E'...' may escape a quote with a backslash; its prefix was read as a word.
       const bool backslash = i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') && (i < 2 || !in_word(sql[i - 2]));
