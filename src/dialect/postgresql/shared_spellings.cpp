@@ -4,6 +4,7 @@
 #include <set>
 
 #include "dialect/postgresql/ddl.hpp"
+#include "dialect/postgresql/storage_less.hpp"
 
 namespace strata::dialect::postgresql {
 
@@ -12,8 +13,6 @@ namespace {
 // Names this module gives its own columns and constraints start with it; a
 // document table with a column of such a name gets a stand-in of its own.
 constexpr const char* kOwnPrefix = "strata$";
-// The partition key every spelling table needs.
-constexpr const char* kKeyColumn = "strata$key";
 // A spelling table holds at most this many columns (PostgreSQL allows 1,600).
 constexpr std::size_t kMaxColumns = 1000;
 // What declared holds for a column only this module uses: no document
@@ -23,12 +22,9 @@ const std::string kOwnColumn = "\x1e";
 // column as a plain column of its type and collation: serial as its integer
 // type, no default, identity or generation.
 model::Column plain(const model::Column& column) {
-  model::Column p;
-  p.name = column.name;
-  const auto base = serial_base(model::to_lower(column.type));
-  p.type = base ? *base : column.type;
-  p.collation = column.collation;
-  p.nullable = true;
+  model::Column p = as_declared(column);
+  p.default_value.reset();
+  p.generated.reset();
   return p;
 }
 
@@ -86,10 +82,7 @@ std::optional<std::vector<SharedSpellings::Item>> SharedSpellings::items_of(cons
 
   std::vector<Item> items;
   for (const model::Column& c : table.columns) {
-    Item item{Kind::Column, "", {}, plain(c), "", {}};
-    const bool serial = serial_base(model::to_lower(c.type)).has_value();
-    if (!serial && !c.identity) item.column.default_value = c.default_value;
-    item.column.generated = c.generated;
+    Item item{Kind::Column, "", {}, as_declared(c), "", {}};
     if (c.generated && !reads_of({c.generated->expression}, {}, item.reads)) return std::nullopt;
     item.column.name.clear();
     const std::string definition = column_definition(item.column);
@@ -106,11 +99,8 @@ std::optional<std::vector<SharedSpellings::Item>> SharedSpellings::items_of(cons
   const model::Table unnamed;
   for (const model::Index& index : table.indexes) {
     if (as_stored(index)) continue;
-    Item item{Kind::Index, "", {}, {}, "", index};
+    Item item{Kind::Index, "", {}, {}, "", as_declared(index)};
     item.index.name.clear();
-    item.index.unique = false;  // a unique index of a partitioned table must hold the partition key
-    item.index.nulls_not_distinct = false;
-    item.index.renamed_from.reset();
     std::vector<std::string> texts, columns = index.include;
     for (const model::IndexKey& key : index.keys) {
       if (key.is_expression()) texts.push_back(key.expression);
@@ -128,12 +118,18 @@ std::optional<std::vector<SharedSpellings::Item>> SharedSpellings::items_of(cons
   return items;
 }
 
-bool SharedSpellings::add(const model::Table& table) {
+std::optional<std::size_t> SharedSpellings::add(const model::Table& table) {
   auto items = items_of(table);
-  if (!items) return false;
-  for (Item& item : *items)
-    if (!places_.count(item.key)) place(std::move(item));
-  return true;
+  if (!items) return std::nullopt;
+  std::vector<std::string> objects;
+  objects.reserve(items->size());
+  for (Item& item : *items) {
+    auto placed = places_.find(item.key);
+    if (placed == places_.end()) placed = place(std::move(item));
+    objects.push_back(placed->second);
+  }
+  added_.push_back(std::move(objects));
+  return added_.size() - 1;
 }
 
 std::size_t SharedSpellings::fitting_table(const Item& item) {
@@ -149,20 +145,13 @@ std::size_t SharedSpellings::fitting_table(const Item& item) {
     if (fits && s.table.columns.size() + added <= kMaxColumns) return t;
   }
   SpellingTable s;
-  s.table.schema = schema_;
-  s.table.name = prefix_ + std::to_string(tables_.size());
-  model::Column key;
-  key.name = kKeyColumn;
-  key.type = "integer";
-  key.nullable = true;
-  s.table.columns.push_back(std::move(key));
-  s.declared.emplace(kKeyColumn, kOwnColumn);
-  s.table.partition_by = "LIST (" + quote_identifier(kKeyColumn) + ")";
+  s.table = storage_less_table(schema_, prefix_ + std::to_string(tables_.size()));
+  s.declared.emplace(kStorageLessKey, kOwnColumn);
   tables_.push_back(std::move(s));
   return tables_.size() - 1;
 }
 
-void SharedSpellings::place(Item item) {
+std::unordered_map<std::string, std::string>::iterator SharedSpellings::place(Item item) {
   SpellingTable& s = tables_[fitting_table(item)];
   for (model::Column& c : item.reads) {
     if (s.declared.emplace(c.name, declaration(c)).second) s.table.columns.push_back(std::move(c));
@@ -187,7 +176,7 @@ void SharedSpellings::place(Item item) {
       s.table.indexes.push_back(std::move(item.index));
       break;
   }
-  places_.emplace(std::move(item.key), std::move(object));
+  return places_.emplace(std::move(item.key), std::move(object)).first;
 }
 
 std::string SharedSpellings::create_sql() const {
@@ -208,49 +197,31 @@ void SharedSpellings::read_back(const model::Schema& read) {
   }
 }
 
-bool SharedSpellings::spell(model::Table& table) const {
-  const auto items = items_of(table);
-  if (!items) return false;
+bool SharedSpellings::spell(model::Table& table, std::size_t added) const {
+  // The objects are in the order items_of gave them: columns, checks, the indexes it spells.
+  const std::vector<std::string>& objects = added_.at(added);
   std::vector<const model::Column*> columns;
   std::vector<const model::CheckConstraint*> checks;
   std::vector<const model::Index*> indexes;
-  for (const Item& item : *items) {
-    auto place = places_.find(item.key);
-    if (place == places_.end()) return false;
-    const std::string& object = place->second;
-    if (item.kind == Kind::Column) {
-      auto found = read_columns_.find(object);
-      if (found == read_columns_.end()) return false;
-      columns.push_back(found->second);
-    } else if (item.kind == Kind::Check) {
-      auto found = read_checks_.find(object);
-      if (found == read_checks_.end()) return false;
-      checks.push_back(found->second);
-    } else {
-      auto found = read_indexes_.find(object);
-      if (found == read_indexes_.end()) return false;
-      indexes.push_back(found->second);
-    }
-  }
-  for (std::size_t i = 0; i < table.columns.size(); ++i) {
-    model::Column& c = table.columns[i];
-    const model::Column& r = *columns[i];
-    const bool serial = serial_base(model::to_lower(c.type)).has_value();
-    if (!serial) c.type = r.type;
-    if (!serial && !c.identity) c.default_value = r.default_value;
-    c.generated = r.generated;
-    c.collation = r.collation;
-  }
+  std::size_t next = 0;
+  auto find = [&](const auto& read, auto& out) {
+    auto found = next < objects.size() ? read.find(objects[next++]) : read.end();
+    if (found == read.end()) return false;
+    out.push_back(found->second);
+    return true;
+  };
+  for (std::size_t i = 0; i < table.columns.size(); ++i)
+    if (!find(read_columns_, columns)) return false;
+  for (std::size_t k = 0; k < table.checks.size(); ++k)
+    if (!find(read_checks_, checks)) return false;
+  for (const model::Index& index : table.indexes)
+    if (!as_stored(index) && !find(read_indexes_, indexes)) return false;
+
+  for (std::size_t i = 0; i < table.columns.size(); ++i) take_spelling(table.columns[i], *columns[i]);
   for (std::size_t k = 0; k < table.checks.size(); ++k) table.checks[k].expression = checks[k]->expression;
   auto read_index = indexes.begin();
-  for (model::Index& index : table.indexes) {
-    if (as_stored(index)) continue;
-    const model::Index& r = **read_index++;
-    index.keys = r.keys;
-    index.include = r.include;
-    index.where_clause = r.where_clause;
-    index.method = r.method;
-  }
+  for (model::Index& index : table.indexes)
+    if (!as_stored(index)) take_spelling(index, **read_index++);
   return true;
 }
 

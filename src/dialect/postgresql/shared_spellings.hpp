@@ -28,11 +28,11 @@ class SharedSpellings {
   // exist before create_sql() runs.
   SharedSpellings(std::string schema, std::string prefix);
 
-  // Takes in the types and expressions of table. False, with nothing taken,
-  // when an expression names the table itself (its spelling would depend on
-  // the table) or holds SQL that would not stay in its clause: such a table
-  // needs a stand-in of its own.
-  bool add(const model::Table& table);
+  // Takes in the types and expressions of table, and returns what spell()
+  // knows it by. Nothing, with nothing taken, when an expression names the
+  // table itself (its spelling would depend on the table) or holds SQL that
+  // would not stay in its clause: such a table needs a stand-in of its own.
+  std::optional<std::size_t> add(const model::Table& table);
 
   // The statements that create the spelling tables, each ended by ";\n".
   std::string create_sql() const;
@@ -41,9 +41,9 @@ class SharedSpellings {
   // of schema, which must outlive this object's use).
   void read_back(const model::Schema& read);
 
-  // Gives table, added before, its types and expressions as read back.
-  // False, with table unchanged, when one of them was not read back.
-  bool spell(model::Table& table) const;
+  // Gives table, which add() took in as added, its types and expressions as
+  // read back. False, with table unchanged, when one of them was not read back.
+  bool spell(model::Table& table, std::size_t added) const;
 
   std::size_t table_count() const { return tables_.size(); }
 
@@ -66,12 +66,14 @@ class SharedSpellings {
   // The items of table, or nothing when it cannot share (see add()).
   std::optional<std::vector<Item>> items_of(const model::Table& table) const;
   std::size_t fitting_table(const Item& item);
-  void place(Item item);
+  // Creates item in a table that fits it; its entry in places_.
+  std::unordered_map<std::string, std::string>::iterator place(Item item);
 
   std::string schema_, prefix_;
   std::vector<SpellingTable> tables_;
   std::unordered_map<std::string, std::string> places_;  // Item::key -> the object that spells it
   std::size_t objects_ = 0;                        // for unique object names
+  std::vector<std::vector<std::string>> added_;    // per add(): the object that spells each item
   // What read_back() found, by object name.
   std::unordered_map<std::string, const model::Column*> read_columns_;
   std::unordered_map<std::string, const model::CheckConstraint*> read_checks_;

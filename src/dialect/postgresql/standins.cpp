@@ -7,6 +7,7 @@
 #include "dialect/postgresql/ddl.hpp"
 #include "dialect/postgresql/introspector.hpp"
 #include "dialect/postgresql/shared_spellings.hpp"
+#include "dialect/postgresql/storage_less.hpp"
 #include "strata/diff/unchanged.hpp"
 #include "strata/model/types.hpp"
 
@@ -19,10 +20,6 @@ namespace {
 // name columns unqualified, and types and functions are spelled by the
 // search path, not by the table's schema).
 constexpr const char* kSchema = "strata$standin";
-// The partition key every stand-in needs, a column no document table has.
-constexpr const char* kKeyColumn = "strata$key";
-
-bool is_serial(const model::Column& c) { return serial_base(model::to_lower(c.type)).has_value(); }
 
 std::string standin_name(std::size_t i) { return "t" + std::to_string(i); }
 std::string check_name(std::size_t k) { return "c" + std::to_string(k); }
@@ -32,26 +29,9 @@ std::string index_name(std::size_t i, std::size_t j) { return standin_name(i) + 
 // integer type, an identity column as a plain one), its checks and indexes
 // under names that say which they are, and no keys or foreign keys.
 model::Table standin_of(const model::Table& table, std::size_t i) {
-  model::Table s;
-  s.schema = kSchema;
-  s.name = standin_name(i);
-  for (const model::Column& c : table.columns) {
-    model::Column column;
-    column.name = c.name;
-    const auto base = serial_base(model::to_lower(c.type));
-    column.type = base ? *base : c.type;
-    column.nullable = true;
-    if (!base && !c.identity) column.default_value = c.default_value;
-    column.generated = c.generated;
-    column.collation = c.collation;
-    s.columns.push_back(std::move(column));
-  }
-  model::Column key;
-  key.name = kKeyColumn;
-  key.type = "integer";
-  key.nullable = true;
-  s.columns.push_back(std::move(key));
-  s.partition_by = "LIST (" + quote_identifier(kKeyColumn) + ")";
+  model::Table s = storage_less_table(kSchema, standin_name(i));
+  s.columns.reserve(table.columns.size() + 1);
+  for (const model::Column& c : table.columns) s.columns.push_back(as_declared(c));
   for (std::size_t k = 0; k < table.checks.size(); ++k) {
     model::CheckConstraint check;
     check.name = check_name(k);
@@ -59,11 +39,8 @@ model::Table standin_of(const model::Table& table, std::size_t i) {
     s.checks.push_back(std::move(check));
   }
   for (std::size_t j = 0; j < table.indexes.size(); ++j) {
-    model::Index index = table.indexes[j];
+    model::Index index = as_declared(table.indexes[j]);
     index.name = index_name(i, j);
-    index.unique = false;  // a unique index of a partitioned table must hold the partition key
-    index.nulls_not_distinct = false;
-    index.renamed_from.reset();
     s.indexes.push_back(std::move(index));
   }
   return s;
@@ -85,27 +62,14 @@ std::optional<std::string> standin_sql(const model::Table& standin) {
 
 // table with its types and expressions as the stand-in read them back.
 void spell_as_stored(model::Table& table, const model::Table& read, std::size_t i) {
-  for (model::Column& c : table.columns) {
-    const model::Column* r = read.find_column(c.name);
-    if (!r) continue;
-    if (!is_serial(c)) c.type = r->type;
-    if (!is_serial(c) && !c.identity) c.default_value = r->default_value;
-    c.generated = r->generated;
-    c.collation = r->collation;
-  }
+  for (model::Column& c : table.columns)
+    if (const model::Column* r = read.find_column(c.name)) take_spelling(c, *r);
   for (std::size_t k = 0; k < table.checks.size(); ++k)
     for (const model::CheckConstraint& r : read.checks)
       if (r.stored_name == check_name(k)) table.checks[k].expression = r.expression;
-  for (std::size_t j = 0; j < table.indexes.size(); ++j) {
-    for (const model::Index& r : read.indexes) {
-      if (r.name != index_name(i, j)) continue;
-      model::Index& index = table.indexes[j];
-      index.keys = r.keys;
-      index.include = r.include;
-      index.where_clause = r.where_clause;
-      index.method = r.method;
-    }
-  }
+  for (std::size_t j = 0; j < table.indexes.size(); ++j)
+    for (const model::Index& r : read.indexes)
+      if (r.name == index_name(i, j)) take_spelling(table.indexes[j], r);
 }
 
 }  // namespace
@@ -128,8 +92,11 @@ std::set<std::string> unchanged_as_stored(Connection& connection, const model::S
   const std::string create_schema = "CREATE SCHEMA IF NOT EXISTS " + quote_identifier(kSchema) + ";\n";
   SharedSpellings shared(kSchema, "s");
   std::vector<std::size_t> own;
-  for (std::size_t i : candidates)
-    if (!shared.add(document.tables[i])) own.push_back(i);
+  std::map<std::size_t, std::size_t> shared_as;  // candidate -> what shared.spell() knows it by
+  for (std::size_t i : candidates) {
+    if (auto added = shared.add(document.tables[i])) shared_as.emplace(i, *added);
+    else own.push_back(i);
+  }
   bool shared_made = false;
   if (shared.table_count() > 0) {
     try {
@@ -171,7 +138,8 @@ std::set<std::string> unchanged_as_stored(Connection& connection, const model::S
   shared.read_back(read);
   model::Schema spelled = document;
   for (std::size_t i : candidates) {
-    if (shared_made && shared.spell(spelled.tables[i])) continue;
+    auto as = shared_as.find(i);
+    if (shared_made && as != shared_as.end() && shared.spell(spelled.tables[i], as->second)) continue;
     auto found = by_name.find(standin_name(i));
     if (found != by_name.end()) spell_as_stored(spelled.tables[i], *found->second, i);
   }
