@@ -87,9 +87,13 @@ class Cursor {
   std::size_t pos_ = 0;
 };
 
-bool starts_constraint(const Token& t) {
-  static const char* const kWords[] = {"CONSTRAINT", "PRIMARY", "NOT",     "NULL",      "UNIQUE", "CHECK",
-                                       "DEFAULT",    "COLLATE", "REFERENCES", "GENERATED", "AS"};
+// Whether the cursor is at the first word of a column constraint. GENERATED
+// starts one only before ALWAYS; alone it is a word of the type, as in SQLite.
+bool starts_constraint(const Cursor& c) {
+  static const char* const kWords[] = {"CONSTRAINT", "PRIMARY", "NOT",        "NULL", "UNIQUE", "CHECK",
+                                       "DEFAULT",    "COLLATE", "REFERENCES", "AS"};
+  const Token& t = c.peek();
+  if (t.is_word("GENERATED")) return c.peek(1).is_word("ALWAYS");
   for (const char* w : kWords)
     if (t.is_word(w)) return true;
   return false;
@@ -163,7 +167,15 @@ void column_definition(Cursor& c, ParsedTable& table) {
   ParsedColumn column;
   column.name = c.name();
   // The type: every token up to the first constraint keyword, "," or ")".
-  while (!c.done() && !c.peek().is_punct(",") && !c.peek().is_punct(")") && !starts_constraint(c.peek())) c.skip_term();
+  const std::size_t type_first = c.position();
+  while (!c.done() && !c.peek().is_punct(",") && !c.peek().is_punct(")") && !starts_constraint(c)) {
+    if (c.peek().kind != Token::Kind::Word && !c.peek().is_punct("(")) column.type_plain = false;
+    c.skip_term();
+  }
+  if (c.position() > type_first) {
+    const std::size_t begin = c.at(type_first).begin;
+    column.type = c.source().substr(begin, c.at(c.position() - 1).end - begin);
+  }
   std::optional<std::string> constraint_name;
   while (!c.done() && !c.peek().is_punct(",") && !c.peek().is_punct(")")) {
     if (c.accept_word("CONSTRAINT")) {
@@ -174,11 +186,12 @@ void column_definition(Cursor& c, ParsedTable& table) {
       c.expect_word("KEY");
       column.primary_key = true;
       column.primary_key_name = constraint_name;
-      if (!c.accept_word("ASC")) c.accept_word("DESC");
+      if (!c.accept_word("ASC")) column.primary_key_descending = c.accept_word("DESC");
       skip_conflict_clause(c);
       if (c.accept_word("AUTOINCREMENT")) column.autoincrement = true;
     } else if (c.accept_word("NOT")) {
       c.expect_word("NULL");
+      column.not_null = true;
       skip_conflict_clause(c);
     } else if (c.accept_word("NULL")) {
       skip_conflict_clause(c);
@@ -189,8 +202,14 @@ void column_definition(Cursor& c, ParsedTable& table) {
     } else if (c.accept_word("CHECK")) {
       table.checks.push_back({constraint_name, c.parenthesized()});
     } else if (c.accept_word("DEFAULT")) {
-      if (c.peek().is_punct("+") || c.peek().is_punct("-")) c.next();
-      c.skip_term();
+      if (c.peek().is_punct("(")) {
+        column.default_text = c.parenthesized();
+      } else {
+        const std::size_t begin = c.peek().begin;
+        if (c.peek().is_punct("+") || c.peek().is_punct("-")) c.next();
+        c.skip_term();
+        column.default_text = c.source().substr(begin, c.at(c.position() - 1).end - begin);
+      }
     } else if (c.accept_word("COLLATE")) {
       column.collation = c.name();
     } else if (c.peek().is_word("REFERENCES")) {
@@ -246,10 +265,12 @@ bool table_constraint(Cursor& c, ParsedTable& table) {
   return true;
 }
 
-void skip_create_prefix(Cursor& c, const char* object) {
+// Moves past "CREATE [TEMP] [UNIQUE] <object> [IF NOT EXISTS] name"; returns
+// whether UNIQUE was there.
+bool skip_create_prefix(Cursor& c, const char* object) {
   c.expect_word("CREATE");
   if (!c.accept_word("TEMP")) c.accept_word("TEMPORARY");
-  c.accept_word("UNIQUE");
+  const bool unique = c.accept_word("UNIQUE");
   c.expect_word(object);
   if (c.peek().is_word("IF")) {
     c.next();
@@ -258,6 +279,7 @@ void skip_create_prefix(Cursor& c, const char* object) {
   }
   c.name();
   if (c.accept_punct(".")) c.name();
+  return unique;
 }
 
 }  // namespace
@@ -296,7 +318,7 @@ ParsedTable parse_create_table(const std::string& sql) {
 ParsedIndex parse_create_index(const std::string& sql) {
   Cursor c(sql);
   ParsedIndex index;
-  skip_create_prefix(c, "INDEX");
+  index.unique = skip_create_prefix(c, "INDEX");
   c.expect_word("ON");
   c.name();
   c.expect_punct("(");

@@ -1,6 +1,8 @@
-// Reads what SQLite's pragmas do not tell from the stored CREATE statements:
-// constraint names, CHECK expressions, collations, generated columns,
-// AUTOINCREMENT, DEFERRABLE, and the predicate and expressions of an index.
+// Reads the stored CREATE statements of a SQLite database: each column's
+// declared type, NOT NULL and DEFAULT text as SQLite keeps them, and what
+// SQLite's pragmas do not tell at all: constraint names, CHECK expressions,
+// collations, generated columns, AUTOINCREMENT, DEFERRABLE, and the predicate
+// and expressions of an index.
 #pragma once
 
 #include <optional>
@@ -27,11 +29,21 @@ struct ParsedCheck {
 
 struct ParsedColumn {
   std::string name;
+  // The declared type as SQLite keeps it: the text from its first token to its
+  // last, "" when there is none. SQLite keeps only the first quoted word of a
+  // type with quotes in it; such a type is not plain.
+  std::string type;
+  bool type_plain = true;
+  bool not_null = false;
+  // The DEFAULT as SQLite keeps it: the text after the keyword, without the
+  // parentheses of a parenthesized expression.
+  std::optional<std::string> default_text;
   std::optional<std::string> collation;
   std::optional<std::string> generated;  // expression
   bool generated_stored = false;
   bool autoincrement = false;
   bool primary_key = false;
+  bool primary_key_descending = false;  // "INTEGER PRIMARY KEY DESC" makes no rowid alias
   std::optional<std::string> primary_key_name;
   bool unique = false;
   std::optional<std::string> unique_name;
@@ -65,6 +77,7 @@ struct ParsedIndexKey {
 };
 
 struct ParsedIndex {
+  bool unique = false;
   std::vector<ParsedIndexKey> keys;
   std::optional<std::string> where_clause;
 };

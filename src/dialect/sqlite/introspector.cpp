@@ -7,6 +7,7 @@
 
 #include "dialect/sqlite/create_parser.hpp"
 #include "dialect/sqlite/lexer.hpp"
+#include "dialect/sqlite/table_facts.hpp"
 #include "strata/text/numbers.hpp"
 
 namespace strata::dialect::sqlite {
@@ -16,31 +17,15 @@ namespace {
 using model::iequals;
 using model::to_lower;
 
-// Objects of the database: tables, indexes, views and triggers, in creation order.
+// Objects of the database: tables, indexes, views and triggers, in creation
+// order, and the automatic indexes of constraints (no SQL), which are counted.
 constexpr const char* kObjectsQuery =
     "SELECT type, name, tbl_name, sql FROM sqlite_schema "
-    "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid";
+    "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' OR name LIKE 'sqlite\\_autoindex\\_%' ESCAPE '\\' ORDER BY rowid";
 
 // Virtual tables and their shadow tables, which strata does not manage.
 constexpr const char* kUnmanagedTablesQuery =
     "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN ('virtual', 'shadow')";
-
-// Every column of every table, hidden (generated) columns included.
-constexpr const char* kColumnsQuery =
-    "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
-    "FROM sqlite_schema AS m, pragma_table_xinfo(m.name) AS p "
-    "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, p.cid";
-
-// Every index of every table with its origin: c (CREATE INDEX), u (UNIQUE), pk.
-constexpr const char* kIndexesQuery =
-    "SELECT m.name, l.name, l.\"unique\", l.origin FROM sqlite_schema AS m, pragma_index_list(m.name) AS l "
-    "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, l.seq";
-
-// The key columns of every index (cid -2 marks an expression).
-constexpr const char* kIndexColumnsQuery =
-    "SELECT l.name, x.seqno, x.cid, x.name, x.\"desc\" "
-    "FROM sqlite_schema AS m, pragma_index_list(m.name) AS l, pragma_index_xinfo(l.name) AS x "
-    "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND x.key = 1 ORDER BY l.name, x.seqno";
 
 std::string text(const Connection::Row& row, std::size_t i) { return row[i].value_or(""); }
 
@@ -128,12 +113,103 @@ bool creates_virtual_table(const std::string& sql) {
 
 }  // namespace
 
+namespace {
+
+// A table's model from its stored statement and the facts of its columns and
+// indexes. index_sql holds each CREATE INDEX, parsed, by lowercased name.
+void build_table(model::Table& t, const ParsedTable& p, const TableFacts& facts,
+                 const std::unordered_map<std::string, ParsedIndex>& parsed_indexes) {
+  std::vector<std::pair<int, std::string>> pk_columns;
+  t.columns.reserve(facts.columns.size());
+  for (const ColumnFacts& f : facts.columns) {
+    if (f.hidden == 1) continue;  // a hidden column of a virtual table
+    model::Column c;
+    c.name = f.name;
+    c.type = f.type;
+    c.nullable = !f.not_null;
+    if (f.default_text) c.default_value = classify_default(*f.default_text);
+    if (f.primary_key_position > 0) pk_columns.emplace_back(f.primary_key_position, c.name);
+    for (const ParsedColumn& pc : p.columns) {
+      if (!iequals(pc.name, c.name)) continue;
+      c.collation = pc.collation;
+      c.autoincrement = pc.autoincrement;
+      if (pc.generated) c.generated = model::Generated{*pc.generated, pc.generated_stored};
+    }
+    t.columns.push_back(std::move(c));
+  }
+  t.options.without_rowid = p.without_rowid;
+  t.options.strict = p.strict;
+  if (!pk_columns.empty()) {
+    std::sort(pk_columns.begin(), pk_columns.end());
+    model::PrimaryKey pk;
+    for (const auto& [place, column] : pk_columns) pk.columns.push_back(column);
+    pk.name = p.primary_key_name;
+    for (const ParsedColumn& pc : p.columns)
+      if (pc.primary_key && pc.primary_key_name) pk.name = pc.primary_key_name;
+    // A rowid alias (INTEGER PRIMARY KEY) can never hold NULL whatever the pragma says.
+    if (pk.columns.size() == 1 && !t.options.without_rowid) {
+      model::Column* c = t.find_column(pk.columns.front());
+      if (c && iequals(trim(c->type), "INTEGER")) c->nullable = false;
+    }
+    t.primary_key = std::move(pk);
+  }
+  for (const ParsedCheck& check : p.checks) {
+    model::CheckConstraint c;
+    c.name = check.name;
+    c.expression = check.expression;
+    t.checks.push_back(std::move(c));
+  }
+  for (const ParsedForeignKey& pf : p.foreign_keys) {
+    model::ForeignKey fk;
+    fk.name = pf.name;
+    fk.columns = pf.columns;
+    fk.ref_table = pf.ref_table;
+    fk.ref_columns = pf.ref_columns;
+    fk.on_delete = model::parse_referential_action(pf.on_delete).value_or(model::ReferentialAction::NoAction);
+    fk.on_update = model::parse_referential_action(pf.on_update).value_or(model::ReferentialAction::NoAction);
+    fk.deferrable = pf.deferrable;
+    fk.initially_deferred = pf.initially_deferred;
+    t.foreign_keys.push_back(std::move(fk));
+  }
+  static const ParsedIndex kNoStatement;
+  for (const IndexFacts& f : facts.indexes) {
+    if (f.constraint) {
+      model::UniqueConstraint u;
+      for (const IndexKeyFacts& k : f.keys) u.columns.push_back(k.column);
+      for (const ParsedUnique& pu : p.uniques)
+        if (same_names(pu.columns, u.columns)) u.name = pu.name;
+      t.uniques.push_back(std::move(u));
+      continue;
+    }
+    model::Index index;
+    index.name = f.name;
+    index.unique = f.unique;
+    auto found = parsed_indexes.find(to_lower(f.name));
+    const ParsedIndex& pi = found == parsed_indexes.end() ? kNoStatement : found->second;
+    index.where_clause = pi.where_clause;
+    for (std::size_t k = 0; k < f.keys.size(); ++k) {
+      model::IndexKey key;
+      const ParsedIndexKey* parsed_key = k < pi.keys.size() ? &pi.keys[k] : nullptr;
+      if (f.keys[k].expression) key.expression = parsed_key ? parsed_key->text : "";
+      else key.column = f.keys[k].column;
+      key.descending = f.keys[k].descending;
+      if (parsed_key) key.collation = parsed_key->collation;
+      index.keys.push_back(std::move(key));
+    }
+    t.indexes.push_back(std::move(index));
+  }
+}
+
+}  // namespace
+
 model::Schema introspect(Connection& connection) {
   model::Schema schema;
   // Lookups by lowercased name; parsed[i] is the stored definition of schema.tables[i].
   std::unordered_map<std::string, std::size_t> table_index;  // lowercased name -> position in schema.tables
   std::vector<ParsedTable> parsed;
-  std::unordered_map<std::string, std::string> index_sql;  // lowercased index name -> CREATE INDEX text
+  std::unordered_map<std::string, ParsedIndex> parsed_indexes;  // lowercased index name -> its CREATE INDEX
+  std::vector<std::vector<StoredIndex>> indexes_of;  // per table, its CREATE INDEXes in creation order
+  std::vector<std::size_t> automatic_indexes;       // per table, how many SQLite stored for its constraints
   std::unordered_map<std::string, std::size_t> object_rank;  // lowercased name -> creation order
 
   std::vector<std::string> unmanaged;
@@ -146,13 +222,30 @@ model::Schema introspect(Connection& connection) {
     return !is_strata_table(table) &&
            (unmanaged.empty() || std::find(unmanaged.begin(), unmanaged.end(), to_lower(table)) == unmanaged.end());
   };
+  auto position_of = [&](const std::string& name) -> std::size_t {
+    auto it = table_index.find(to_lower(name));
+    return it == table_index.end() ? schema.tables.size() : it->second;
+  };
 
+  struct IndexRow {
+    std::string table, name;
+    std::optional<std::string> sql;  // none for the automatic index of a constraint
+  };
+  std::vector<IndexRow> index_rows;
   connection.each_row(kObjectsQuery, [&](const Connection::Row& row) {
-    const std::string type = text(row, 0), name = text(row, 1), table = text(row, 2), sql = text(row, 3);
+    const std::string type = text(row, 0), name = text(row, 1), table = text(row, 2);
     if (!managed(table)) return;
     const std::string key = to_lower(name);
-    const std::size_t rank = object_rank.size();
-    object_rank[key] = rank;
+    if (row[3]) {
+      const std::size_t rank = object_rank.size();
+      object_rank[key] = rank;
+    }
+    if (type == "index") {  // read once every table is known
+      index_rows.push_back({table, name, row[3]});
+      return;
+    }
+    if (!row[3]) return;
+    const std::string& sql = *row[3];
     if (type == "table") {
       if (creates_virtual_table(sql)) return;
       model::Table t;
@@ -165,9 +258,9 @@ model::Schema introspect(Connection& connection) {
       }
       table_index[key] = schema.tables.size();
       parsed.push_back(std::move(p));
+      indexes_of.emplace_back();
+      automatic_indexes.push_back(0);
       schema.tables.push_back(std::move(t));
-    } else if (type == "index") {
-      if (!sql.empty()) index_sql[key] = sql;
     } else if (type == "view") {
       model::View v;
       v.name = name;
@@ -187,139 +280,39 @@ model::Schema introspect(Connection& connection) {
       schema.triggers.push_back(std::move(tr));
     }
   });
-  auto position_of = [&](const std::string& name) -> std::size_t {
-    auto it = table_index.find(to_lower(name));
-    return it == table_index.end() ? schema.tables.size() : it->second;
-  };
-  auto table_of = [&](const std::string& name) -> model::Table* {
-    const std::size_t i = position_of(name);
-    return i == schema.tables.size() ? nullptr : &schema.tables[i];
-  };
 
-  // Columns and primary keys. Rows come table by table.
-  std::vector<std::vector<std::pair<int, std::string>>> pk_columns(schema.tables.size());
-  std::string last_table;
-  std::size_t position = schema.tables.size();
-  connection.each_row(kColumnsQuery, [&](const Connection::Row& row) {
-    const std::string table = text(row, 0);
-    if (position == schema.tables.size() || table != last_table) {
-      last_table = table;
-      position = position_of(table);
+  for (const IndexRow& row : index_rows) {
+    const std::size_t i = position_of(row.table);
+    if (i == schema.tables.size()) continue;
+    if (!row.sql) {
+      ++automatic_indexes[i];
+      continue;
     }
-    if (position == schema.tables.size()) return;
-    model::Table& t = schema.tables[position];
-    const ParsedTable& p = parsed[position];
-    model::Column c;
-    c.name = text(row, 1);
-    c.type = text(row, 2);
-    c.nullable = text(row, 3) == "0";
-    if (row[4]) c.default_value = classify_default(*row[4]);
-    const int pk = std::stoi(text(row, 5));
-    const int hidden = std::stoi(text(row, 6));
-    if (pk > 0) pk_columns[position].emplace_back(pk, c.name);
-    for (const ParsedColumn& pc : p.columns) {
-      if (!iequals(pc.name, c.name)) continue;
-      c.collation = pc.collation;
-      c.autoincrement = pc.autoincrement;
-      if (pc.generated) c.generated = model::Generated{*pc.generated, pc.generated_stored};
+    const std::string key = to_lower(row.name);
+    try {
+      auto [at, added] = parsed_indexes.emplace(key, parse_create_index(*row.sql));
+      if (added) indexes_of[i].push_back({row.name, &at->second});
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error("cannot read the definition of index \"" + row.name + "\": " + e.what());
     }
-    if (hidden == 1) return;  // a hidden column of a virtual table
-    if (t.columns.empty()) t.columns.reserve(p.columns.size());
-    t.columns.push_back(std::move(c));
-  });
-  for (const auto& [key, i] : table_index) {
-    const ParsedTable& p = parsed[i];
-    model::Table& t = schema.tables[i];
-    t.options.without_rowid = p.without_rowid;
-    t.options.strict = p.strict;
-    auto& pks = pk_columns[i];
-    if (!pks.empty()) {
-      std::sort(pks.begin(), pks.end());
-      model::PrimaryKey pk;
-      for (const auto& [place, column] : pks) pk.columns.push_back(column);
-      pk.name = p.primary_key_name;
-      for (const ParsedColumn& pc : p.columns)
-        if (pc.primary_key && pc.primary_key_name) pk.name = pc.primary_key_name;
-      // A rowid alias (INTEGER PRIMARY KEY) can never hold NULL whatever the pragma says.
-      if (pk.columns.size() == 1 && !t.options.without_rowid) {
-        model::Column* c = t.find_column(pk.columns.front());
-        if (c && iequals(trim(c->type), "INTEGER")) c->nullable = false;
-      }
-      t.primary_key = std::move(pk);
-    }
-    for (const ParsedCheck& check : p.checks) {
-      model::CheckConstraint c;
-      c.name = check.name;
-      c.expression = check.expression;
-      t.checks.push_back(std::move(c));
-    }
-    for (const ParsedForeignKey& pf : p.foreign_keys) {
-      model::ForeignKey fk;
-      fk.name = pf.name;
-      fk.columns = pf.columns;
-      fk.ref_table = pf.ref_table;
-      fk.ref_columns = pf.ref_columns;
-      fk.on_delete = model::parse_referential_action(pf.on_delete).value_or(model::ReferentialAction::NoAction);
-      fk.on_update = model::parse_referential_action(pf.on_update).value_or(model::ReferentialAction::NoAction);
-      fk.deferrable = pf.deferrable;
-      fk.initially_deferred = pf.initially_deferred;
-      t.foreign_keys.push_back(std::move(fk));
-    }
+  }
+
+  // Columns and indexes from the statements where they tell it with
+  // certainty, from the pragmas of the table where they do not.
+  for (std::size_t i = 0; i < schema.tables.size(); ++i) {
+    std::optional<TableFacts> facts = facts_from_statements(parsed[i], indexes_of[i], automatic_indexes[i]);
+    if (!facts) facts = facts_from_pragmas(connection, schema.tables[i].name);
+    build_table(schema.tables[i], parsed[i], *facts, parsed_indexes);
   }
   // Foreign keys that name no columns reference the parent's primary key.
   for (model::Table& t : schema.tables) {
     for (model::ForeignKey& fk : t.foreign_keys) {
       if (!fk.ref_columns.empty()) continue;
-      if (const model::Table* parent = table_of(fk.ref_table); parent && parent->primary_key)
-        fk.ref_columns = parent->primary_key->columns;
+      const std::size_t parent = position_of(fk.ref_table);
+      if (parent < schema.tables.size() && schema.tables[parent].primary_key)
+        fk.ref_columns = schema.tables[parent].primary_key->columns;
     }
   }
-
-  // Indexes and unique constraints.
-  std::unordered_map<std::string, std::vector<Connection::Row>> index_keys;
-  connection.each_row(kIndexColumnsQuery,
-                      [&](const Connection::Row& row) { index_keys[to_lower(text(row, 0))].push_back(row); });
-  const std::vector<Connection::Row> no_keys;
-  connection.each_row(kIndexesQuery, [&](const Connection::Row& row) {
-    const std::size_t i = position_of(text(row, 0));
-    if (i == schema.tables.size()) return;
-    model::Table* t = &schema.tables[i];
-    const std::string name = text(row, 1);
-    const std::string origin = text(row, 3);
-    if (origin == "pk") return;
-    auto found_keys = index_keys.find(to_lower(name));
-    const auto& keys = found_keys == index_keys.end() ? no_keys : found_keys->second;
-    if (origin == "u") {
-      model::UniqueConstraint u;
-      for (const auto& k : keys) u.columns.push_back(text(k, 3));
-      for (const ParsedUnique& pu : parsed[i].uniques)
-        if (same_names(pu.columns, u.columns)) u.name = pu.name;
-      t->uniques.push_back(std::move(u));
-      return;
-    }
-    model::Index index;
-    index.name = name;
-    index.unique = text(row, 2) == "1";
-    ParsedIndex pi;
-    if (auto it = index_sql.find(to_lower(name)); it != index_sql.end()) {
-      try {
-        pi = parse_create_index(it->second);
-      } catch (const std::runtime_error& e) {
-        throw std::runtime_error("cannot read the definition of index \"" + name + "\": " + e.what());
-      }
-    }
-    index.where_clause = pi.where_clause;
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-      model::IndexKey key;
-      const ParsedIndexKey* parsed_key = k < pi.keys.size() ? &pi.keys[k] : nullptr;
-      if (text(keys[k], 2) == "-2") key.expression = parsed_key ? parsed_key->text : "";
-      else key.column = text(keys[k], 3);
-      key.descending = text(keys[k], 4) == "1";
-      if (parsed_key) key.collation = parsed_key->collation;
-      index.keys.push_back(std::move(key));
-    }
-    t->indexes.push_back(std::move(index));
-  });
   // Unique constraints in declaration order (the pragma lists them newest first).
   auto rank_of = [&](const std::string& name) -> std::size_t {
     auto it = object_rank.find(to_lower(name));

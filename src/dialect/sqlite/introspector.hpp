@@ -1,6 +1,7 @@
-// SQLite introspection: reads a whole database schema in a fixed number of
-// set-based queries over sqlite_schema and the table-valued pragma functions,
-// and takes from the stored CREATE statements what the pragmas do not say.
+// SQLite introspection: reads a whole database schema from one query of
+// sqlite_schema, reading each stored CREATE statement the way SQLite does.
+// A table whose statements hold what that reading is not certain of has its
+// columns and indexes read from its pragmas instead (table_facts.hpp).
 #pragma once
 
 #include "dialect/sqlite/connection.hpp"
