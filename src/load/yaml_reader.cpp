@@ -141,6 +141,7 @@ class TreeBuilder {
           if (item.raw.type == YAML_SEQUENCE_END_EVENT) break;
           n.items.push_back(node(item, depth + 1));
         }
+        n.items.shrink_to_fit();  // the tree of a large schema is held whole for a while
         remember(event.raw.data.sequence_start.anchor, n, first);
         break;
       case YAML_MAPPING_START_EVENT:
@@ -189,7 +190,10 @@ class TreeBuilder {
     for (;;) {
       Event key;
       next(key);
-      if (key.raw.type == YAML_MAPPING_END_EVENT) return;
+      if (key.raw.type == YAML_MAPPING_END_EVENT) {
+        map.entries.shrink_to_fit();  // the tree of a large schema is held whole for a while
+        return;
+      }
       Node::Entry entry;
       entry.key_where = location(file_, key.raw.start_mark);
       Event value;

@@ -1,7 +1,6 @@
 #include "dialect/sqlite/introspector.hpp"
 
 #include <algorithm>
-#include <map>
 #include <unordered_map>
 #include <stdexcept>
 
@@ -111,14 +110,10 @@ bool creates_virtual_table(const std::string& sql) {
   return true;
 }
 
-}  // namespace
-
-namespace {
-
-// A table's model from its stored statement and the facts of its columns and
-// indexes. index_sql holds each CREATE INDEX, parsed, by lowercased name.
-void build_table(model::Table& t, const ParsedTable& p, const TableFacts& facts,
-                 const std::unordered_map<std::string, ParsedIndex>& parsed_indexes) {
+// A table's model from its stored statement, its CREATE INDEXes in creation
+// order and the facts of its columns and indexes.
+void build_table(model::Table& t, const ParsedTable& p, const std::vector<StoredIndex>& stored_indexes,
+                 const TableFacts& facts) {
   std::vector<std::pair<int, std::string>> pk_columns;
   t.columns.reserve(facts.columns.size());
   for (const ColumnFacts& f : facts.columns) {
@@ -184,8 +179,10 @@ void build_table(model::Table& t, const ParsedTable& p, const TableFacts& facts,
     model::Index index;
     index.name = f.name;
     index.unique = f.unique;
-    auto found = parsed_indexes.find(to_lower(f.name));
-    const ParsedIndex& pi = found == parsed_indexes.end() ? kNoStatement : found->second;
+    const ParsedIndex* statement = &kNoStatement;
+    for (const StoredIndex& stored : stored_indexes)
+      if (iequals(stored.name, f.name)) statement = stored.parsed;
+    const ParsedIndex& pi = *statement;
     index.where_clause = pi.where_clause;
     for (std::size_t k = 0; k < f.keys.size(); ++k) {
       model::IndexKey key;
@@ -198,19 +195,38 @@ void build_table(model::Table& t, const ParsedTable& p, const TableFacts& facts,
     }
     t.indexes.push_back(std::move(index));
   }
+  // Unique constraints in declaration order, indexes in creation order
+  // (the pragmas list both newest first).
+  auto declared_at = [&](const model::UniqueConstraint& u) {
+    for (std::size_t k = 0; k < p.uniques.size(); ++k)
+      if (same_names(p.uniques[k].columns, u.columns)) return k;
+    return p.uniques.size();
+  };
+  if (t.uniques.size() > 1)
+    std::stable_sort(t.uniques.begin(), t.uniques.end(),
+                     [&](const auto& a, const auto& b) { return declared_at(a) < declared_at(b); });
+  auto created_at = [&](const model::Index& index) {
+    for (std::size_t k = 0; k < stored_indexes.size(); ++k)
+      if (iequals(stored_indexes[k].name, index.name)) return k;
+    return stored_indexes.size();
+  };
+  if (t.indexes.size() > 1)
+    std::stable_sort(t.indexes.begin(), t.indexes.end(),
+                     [&](const model::Index& a, const model::Index& b) { return created_at(a) < created_at(b); });
 }
 
 }  // namespace
 
 model::Schema introspect(Connection& connection) {
   model::Schema schema;
-  // Lookups by lowercased name; parsed[i] is the stored definition of schema.tables[i].
+  // schema.tables[i] is made by tables_sql[i] and indexes_sql[i], its CREATE
+  // INDEXes in creation order; SQLite stored automatic_indexes[i] indexes for
+  // its constraints. Statements are parsed one table at a time, so that only
+  // the model is kept.
   std::unordered_map<std::string, std::size_t> table_index;  // lowercased name -> position in schema.tables
-  std::vector<ParsedTable> parsed;
-  std::unordered_map<std::string, ParsedIndex> parsed_indexes;  // lowercased index name -> its CREATE INDEX
-  std::vector<std::vector<StoredIndex>> indexes_of;  // per table, its CREATE INDEXes in creation order
-  std::vector<std::size_t> automatic_indexes;       // per table, how many SQLite stored for its constraints
-  std::unordered_map<std::string, std::size_t> object_rank;  // lowercased name -> creation order
+  std::vector<std::string> tables_sql;
+  std::vector<std::vector<std::pair<std::string, std::string>>> indexes_sql;  // per table: name, CREATE INDEX
+  std::vector<std::size_t> automatic_indexes;
 
   std::vector<std::string> unmanaged;
   try {
@@ -235,11 +251,6 @@ model::Schema introspect(Connection& connection) {
   connection.each_row(kObjectsQuery, [&](const Connection::Row& row) {
     const std::string type = text(row, 0), name = text(row, 1), table = text(row, 2);
     if (!managed(table)) return;
-    const std::string key = to_lower(name);
-    if (row[3]) {
-      const std::size_t rank = object_rank.size();
-      object_rank[key] = rank;
-    }
     if (type == "index") {  // read once every table is known
       index_rows.push_back({table, name, row[3]});
       return;
@@ -248,19 +259,11 @@ model::Schema introspect(Connection& connection) {
     const std::string& sql = *row[3];
     if (type == "table") {
       if (creates_virtual_table(sql)) return;
-      model::Table t;
-      t.name = name;
-      ParsedTable p;
-      try {
-        p = parse_create_table(sql);
-      } catch (const std::runtime_error& e) {
-        throw std::runtime_error("cannot read the definition of table \"" + name + "\": " + e.what());
-      }
-      table_index[key] = schema.tables.size();
-      parsed.push_back(std::move(p));
-      indexes_of.emplace_back();
+      table_index[to_lower(name)] = schema.tables.size();
+      tables_sql.push_back(sql);
+      indexes_sql.emplace_back();
       automatic_indexes.push_back(0);
-      schema.tables.push_back(std::move(t));
+      schema.tables.emplace_back().name = name;
     } else if (type == "view") {
       model::View v;
       v.name = name;
@@ -280,29 +283,40 @@ model::Schema introspect(Connection& connection) {
       schema.triggers.push_back(std::move(tr));
     }
   });
-
-  for (const IndexRow& row : index_rows) {
+  for (IndexRow& row : index_rows) {
     const std::size_t i = position_of(row.table);
     if (i == schema.tables.size()) continue;
-    if (!row.sql) {
-      ++automatic_indexes[i];
-      continue;
-    }
-    const std::string key = to_lower(row.name);
-    try {
-      auto [at, added] = parsed_indexes.emplace(key, parse_create_index(*row.sql));
-      if (added) indexes_of[i].push_back({row.name, &at->second});
-    } catch (const std::runtime_error& e) {
-      throw std::runtime_error("cannot read the definition of index \"" + row.name + "\": " + e.what());
-    }
+    if (row.sql) indexes_sql[i].emplace_back(std::move(row.name), std::move(*row.sql));
+    else ++automatic_indexes[i];
   }
+  index_rows.clear();
 
   // Columns and indexes from the statements where they tell it with
   // certainty, from the pragmas of the table where they do not.
   for (std::size_t i = 0; i < schema.tables.size(); ++i) {
-    std::optional<TableFacts> facts = facts_from_statements(parsed[i], indexes_of[i], automatic_indexes[i]);
-    if (!facts) facts = facts_from_pragmas(connection, schema.tables[i].name);
-    build_table(schema.tables[i], parsed[i], *facts, parsed_indexes);
+    model::Table& t = schema.tables[i];
+    ParsedTable parsed;
+    try {
+      parsed = parse_create_table(tables_sql[i]);
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error("cannot read the definition of table \"" + t.name + "\": " + e.what());
+    }
+    std::vector<ParsedIndex> parsed_indexes;
+    parsed_indexes.reserve(indexes_sql[i].size());
+    std::vector<StoredIndex> stored;
+    for (const auto& [name, sql] : indexes_sql[i]) {
+      try {
+        parsed_indexes.push_back(parse_create_index(sql));
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error("cannot read the definition of index \"" + name + "\": " + e.what());
+      }
+      stored.push_back({name, &parsed_indexes.back()});
+    }
+    std::optional<TableFacts> facts = facts_from_statements(parsed, stored, automatic_indexes[i]);
+    if (!facts) facts = facts_from_pragmas(connection, t.name);
+    build_table(t, parsed, stored, *facts);
+    std::string().swap(tables_sql[i]);
+    std::vector<std::pair<std::string, std::string>>().swap(indexes_sql[i]);
   }
   // Foreign keys that name no columns reference the parent's primary key.
   for (model::Table& t : schema.tables) {
@@ -312,26 +326,6 @@ model::Schema introspect(Connection& connection) {
       if (parent < schema.tables.size() && schema.tables[parent].primary_key)
         fk.ref_columns = schema.tables[parent].primary_key->columns;
     }
-  }
-  // Unique constraints in declaration order (the pragma lists them newest first).
-  auto rank_of = [&](const std::string& name) -> std::size_t {
-    auto it = object_rank.find(to_lower(name));
-    return it == object_rank.end() ? 0 : it->second;
-  };
-  for (std::size_t i = 0; i < schema.tables.size(); ++i) {
-    model::Table& t = schema.tables[i];
-    const auto& order = parsed[i].uniques;
-    auto declared_at = [&](const model::UniqueConstraint& u) {
-      for (std::size_t k = 0; k < order.size(); ++k)
-        if (same_names(order[k].columns, u.columns)) return k;
-      return order.size();
-    };
-    if (t.uniques.size() > 1)
-      std::stable_sort(t.uniques.begin(), t.uniques.end(),
-                       [&](const auto& a, const auto& b) { return declared_at(a) < declared_at(b); });
-    if (t.indexes.size() > 1)
-      std::stable_sort(t.indexes.begin(), t.indexes.end(),
-                       [&](const model::Index& a, const model::Index& b) { return rank_of(a.name) < rank_of(b.name); });
   }
   return schema;
 }
