@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 #include <tuple>
+#include <vector>
 
 #include "strata/load/document_tree.hpp"
 
@@ -79,10 +80,12 @@ Node convert(const toml::node& t, const FileName& file) {
 
 // toml++ 3.3 asks whether a non-ASCII character is whitespace wherever
 // whitespace may stand, and its table for that question has holes (U+00A1 to
-// U+0499 among them) that end in undefined behaviour. Outside strings and
-// comments such a character is invalid TOML anyway, and the one valid spot
-// toml++ also asks about is the start of a line continued by a backslash in a
-// multi-line basic string; both are reported here, before toml++ sees them.
+// U+0499 among them) that end in undefined behaviour. It asks it of every
+// character of a bare value (a number, date or boolean), which it reads up to
+// a blank, ",", "]", "}" or "#", quotes and all. Outside strings and comments
+// such a character is invalid TOML anyway, and the one valid spot toml++ also
+// asks about is the start of a line continued by a backslash in a multi-line
+// basic string; all are reported here, before toml++ sees them.
 struct UnsafeCharacter {
   std::size_t offset;
   const char* message;
@@ -92,12 +95,24 @@ std::optional<UnsafeCharacter> find_unsafe_character(const std::string& s) {
   const std::size_t n = s.size();
   auto non_ascii = [&s](std::size_t i) { return static_cast<unsigned char>(s[i]) >= 0x80; };
   auto blank = [&s](std::size_t i) { return s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'); };
+  auto ends_bare_value = [&](std::size_t i) { return blank(i) || std::string(",]}#").find(s[i]) != std::string::npos; };
+  const UnsafeCharacter outside{0, "unexpected non-ASCII character; outside quotes TOML allows them only in comments"};
   std::size_t i = s.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;  // a byte order mark
-  // A quote opens a string only where a key or value may start; toml++ reads
-  // one right after other text as part of a bare value, characters and all.
+  // A quote opens a string only where a key or value may start; a value
+  // starts after "=", and after "[" or "," in an array.
   char before = '\n';
+  bool value_next = false;     // the next non-blank character starts a value
+  std::vector<char> brackets;  // arrays ('[') and inline tables ('{') open at this point
   while (i < n) {
     const char c = s[i];
+    if (value_next && !blank(i) && c != '#' && c != '"' && c != '\'' && c != '[' && c != '{' && c != ']') {
+      // A bare value: toml++ reads on to a blank, ",", "]", "}" or "#".
+      for (; i < n && !ends_bare_value(i); ++i)
+        if (non_ascii(i)) return UnsafeCharacter{i, outside.message};
+      value_next = false;
+      before = 'x';
+      continue;
+    }
     const bool opens = (c == '"' || c == '\'') && std::string(" \t\r\n=[{,.").find(before) != std::string::npos;
     if (c == '#') {
       i = std::min(s.find('\n', i), n);
@@ -117,13 +132,20 @@ std::optional<UnsafeCharacter> find_unsafe_character(const std::string& s) {
           ++i;
         }
       }
+      value_next = false;
     } else if (opens) {
       for (++i; i < n && s[i] != c && s[i] != '\n'; ++i)
         if (c == '"' && s[i] == '\\') ++i;
       if (i < n && s[i] == c) ++i;
+      value_next = false;
     } else if (non_ascii(i)) {
-      return UnsafeCharacter{i, "unexpected non-ASCII character; outside quotes TOML allows them only in comments"};
+      return UnsafeCharacter{i, outside.message};
     } else {
+      if (c == '=') value_next = true;
+      // "[" opens an array where a value starts; elsewhere it opens a table header.
+      if ((c == '[' || c == '{') && value_next) brackets.push_back(c), value_next = c == '[';
+      else if (c == ',' && !brackets.empty()) value_next = brackets.back() == '[';
+      else if ((c == ']' || c == '}') && !brackets.empty() && brackets.back() == (c == ']' ? '[' : '{')) brackets.pop_back(), value_next = false;
       ++i;
     }
     before = c;

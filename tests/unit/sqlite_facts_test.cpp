@@ -35,7 +35,7 @@ const Example kExamples[] = {
      true},
     {"CREATE TABLE t(a NOT NULL ON CONFLICT REPLACE, b NULL, c CONSTRAINT nn NOT NULL, d CHECK (d > 0) NOT NULL)", true},
     // Quoted and mixed-case names.
-    {"CREATE TABLE t(\"Mixed Case\" TEXT, [bracket] INT, `tick` INT, \"q\"\"uote\" INT, 'str' INT, "
+    {"CREATE TABLE t(\"Mixed Case\" TEXT, [bracket] INT, `tick` INT, \"q\"\"uote\" INT, 'str' INT, 'it''s' INT, "
      "PRIMARY KEY (\"mixed case\", BRACKET))",
      true},
     // Primary keys: the rowid alias, its DESC exception, composite keys, WITHOUT ROWID.

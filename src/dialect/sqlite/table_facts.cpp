@@ -1,7 +1,5 @@
 #include "dialect/sqlite/table_facts.hpp"
 
-#include <map>
-
 #include "dialect/sqlite/lexer.hpp"
 #include "strata/model/schema.hpp"
 
