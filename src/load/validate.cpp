@@ -37,13 +37,6 @@ void check_columns_exist(const model::Table& table, const std::vector<std::strin
   }
 }
 
-bool same_columns(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (!iequals(a[i], b[i])) return false;
-  return true;
-}
-
 bool is_number_text(const std::string& text) {
   if (text.empty()) return false;
   char* end = nullptr;
@@ -219,8 +212,8 @@ void check_table(const model::Schema& schema, const model::SchemaIndex& names, c
       continue;
     }
     if (!all_exist) continue;
-    bool keyed = target->primary_key && same_columns(target->primary_key->columns, ref_columns);
-    for (const model::UniqueConstraint& u : target->uniques) keyed = keyed || same_columns(u.columns, ref_columns);
+    bool keyed = target->primary_key && iequals(target->primary_key->columns, ref_columns);
+    for (const model::UniqueConstraint& u : target->uniques) keyed = keyed || iequals(u.columns, ref_columns);
     for (const model::Index& i : target->indexes) {
       if (!i.unique || i.where_clause) continue;
       std::vector<std::string> cols;
@@ -229,7 +222,7 @@ void check_table(const model::Schema& schema, const model::SchemaIndex& names, c
         plain = plain && !k.is_expression();
         cols.push_back(k.column);
       }
-      keyed = keyed || (plain && same_columns(cols, ref_columns));
+      keyed = keyed || (plain && iequals(cols, ref_columns));
     }
     if (!keyed) {
       diagnostics.error(fk.where, "a foreign key of " + tq + " references columns of " + quoted(target->name) +

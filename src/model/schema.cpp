@@ -19,6 +19,13 @@ bool iequals(const std::string& a, const std::string& b) {
   return true;
 }
 
+bool iequals(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!iequals(a[i], b[i])) return false;
+  return true;
+}
+
 std::string to_lower(std::string text) {
   for (char& c : text) c = ascii_lower(c);
   return text;

@@ -364,6 +364,8 @@ std::optional<ReferentialAction> parse_referential_action(const std::string& tex
 // ASCII case-insensitive equality, the identifier rule shared by most engines
 // for unquoted names. Dialects with other rules compare through their own hook.
 bool iequals(const std::string& a, const std::string& b);
+// The same names in the same order, by iequals (column lists of keys and indexes).
+bool iequals(const std::vector<std::string>& a, const std::vector<std::string>& b);
 std::string to_lower(std::string text);
 
 }  // namespace strata::model

@@ -47,14 +47,7 @@ class Cursor {
   std::string name() {
     const Token& t = next();
     if (t.kind == Token::Kind::Word || t.kind == Token::Kind::QuotedIdentifier) return t.identifier();
-    if (t.kind == Token::Kind::String) {  // SQLite takes a string where a name belongs as that name
-      std::string name;
-      for (std::size_t i = 1; i + 1 < t.text.size(); ++i) {
-        name += t.text[i];
-        if (t.text[i] == '\'' && t.text[i + 1] == '\'') ++i;
-      }
-      return name;
-    }
+    if (t.kind == Token::Kind::String) return t.string_value();  // SQLite takes a string where a name belongs as that name
     fail("expected a name");
   }
   // At "(": returns the source text inside the matching parentheses and moves past them.

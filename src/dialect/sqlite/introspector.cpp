@@ -35,13 +35,6 @@ std::string trim(const std::string& s) {
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-bool same_names(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (!iequals(a[i], b[i])) return false;
-  return true;
-}
-
 }  // namespace
 
 bool is_strata_table(const std::string& name) {
@@ -69,13 +62,7 @@ model::Default classify_default(const std::string& stored) {
   const std::vector<Token> tokens = significant_tokens(s);
   if (tokens.size() == 1 && tokens.front().kind == Token::Kind::String) {
     d.literal.kind = model::Literal::Kind::String;
-    const std::string& raw = tokens.front().text;
-    std::string value;
-    for (std::size_t i = 1; i + 1 < raw.size(); ++i) {
-      value += raw[i];
-      if (raw[i] == '\'' && i + 2 < raw.size() && raw[i + 1] == '\'') ++i;
-    }
-    d.literal.text = value;
+    d.literal.text = tokens.front().string_value();
     return d;
   }
   d.kind = model::Default::Kind::Expression;
@@ -172,7 +159,7 @@ void build_table(model::Table& t, const ParsedTable& p, const std::vector<Stored
       model::UniqueConstraint u;
       for (const IndexKeyFacts& k : f.keys) u.columns.push_back(k.column);
       for (const ParsedUnique& pu : p.uniques)
-        if (same_names(pu.columns, u.columns)) u.name = pu.name;
+        if (iequals(pu.columns, u.columns)) u.name = pu.name;
       t.uniques.push_back(std::move(u));
       continue;
     }
@@ -199,7 +186,7 @@ void build_table(model::Table& t, const ParsedTable& p, const std::vector<Stored
   // (the pragmas list both newest first).
   auto declared_at = [&](const model::UniqueConstraint& u) {
     for (std::size_t k = 0; k < p.uniques.size(); ++k)
-      if (same_names(p.uniques[k].columns, u.columns)) return k;
+      if (iequals(p.uniques[k].columns, u.columns)) return k;
     return p.uniques.size();
   };
   if (t.uniques.size() > 1)

@@ -42,6 +42,15 @@ std::string Token::identifier() const {
   return out;
 }
 
+std::string Token::string_value() const {
+  std::string out;
+  for (std::size_t i = 1; i + 1 < text.size(); ++i) {
+    out += text[i];
+    if (text[i] == '\'' && text[i + 1] == '\'') ++i;
+  }
+  return out;
+}
+
 namespace {
 
 // The tokens of sql; spaces and comments only when layout is true.

@@ -18,6 +18,9 @@ struct Token {
   bool is_punct(const char* p) const { return kind == Kind::Punct && text == p; }
   // For words and quoted identifiers: the identifier it names.
   std::string identifier() const;
+  // For a string literal: the text it holds, without its quotes and with
+  // doubled quotes undone.
+  std::string string_value() const;
 };
 
 // All tokens, including spaces and comments. Unterminated strings or quoted

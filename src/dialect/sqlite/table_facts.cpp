@@ -57,10 +57,7 @@ std::optional<std::string> key_column(const ParsedTable& table, const std::strin
   } else if (t.kind == Token::Kind::QuotedIdentifier) {
     name = t.identifier();
   } else if (t.kind == Token::Kind::String) {
-    for (std::size_t i = 1; i + 1 < t.text.size(); ++i) {
-      name += t.text[i];
-      if (t.text[i] == '\'' && t.text[i + 1] == '\'') ++i;
-    }
+    name = t.string_value();
   } else {
     return std::nullopt;
   }
@@ -116,12 +113,6 @@ std::optional<TableFacts> facts_from_statements(const ParsedTable& table, const 
       if (table.without_rowid) f.not_null = true;  // SQLite makes these NOT NULL
     }
   }
-  auto same_columns = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (!iequals(a[i], b[i])) return false;
-    return true;
-  };
   // One automatic index per unique constraint, SQLite's own spelling of each
   // column. A constraint on the same columns as another or as the primary key
   // may share its index, depending on collations and on whether the key is
@@ -134,9 +125,9 @@ std::optional<TableFacts> facts_from_statements(const ParsedTable& table, const 
       if (!column) return std::nullopt;
       columns.push_back(*column);
     }
-    if (same_columns(columns, primary_key)) return std::nullopt;
+    if (iequals(columns, primary_key)) return std::nullopt;
     for (const auto& earlier : unique_columns)
-      if (same_columns(columns, earlier)) return std::nullopt;
+      if (iequals(columns, earlier)) return std::nullopt;
     unique_columns.push_back(columns);
     IndexFacts index;
     index.unique = true;
