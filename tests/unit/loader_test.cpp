@@ -240,6 +240,24 @@ TEST_CASE("TOML syntax errors carry their position", "[load][errors]") {
   CHECK(errors.find("error: invalid TOML") != std::string::npos);
 }
 
+TEST_CASE("non-ASCII text in TOML loads inside strings and is refused with its position elsewhere", "[load][errors]") {
+  // In strings, in inline tables written without blanks, and in arrays.
+  const std::string valid =
+      "[[tables]]\nname = \"t\"\ncomment = \"\u00c9lan\"\n"
+      "columns = [\n  {name=\"a\",type=\"text\",default=\"\u00e9t\u00e9\"},\n  { name = 'b', type = \"integer\", default = 0 },\n]\n";
+  CHECK(errors_of(valid, load::Format::Toml).empty());
+  // A bare value (a number, date or boolean) runs to a blank, ",", "]", "}"
+  // or "#", quotes included, so a character in it is outside any string.
+  for (const char* value : {"0\u03bf", "0\"\"\"\u03bf", "0[[\"\u03bf\"", "tru\u00e9", "1979-05-27 \u03bf"}) {
+    INFO(value);
+    const std::string errors = errors_of(std::string("[[tables]]\nname = \"t\"\ncomment = ") + value + "\n", load::Format::Toml);
+    CHECK(errors.find("schema.yaml:3:") != std::string::npos);
+    CHECK(errors.find("invalid TOML: unexpected non-ASCII character") != std::string::npos);
+  }
+  const std::string in_array = errors_of("[[tables]]\nname = \"t\"\ncolumns = [ 1, 2\u00e9 ]\n", load::Format::Toml);
+  CHECK(in_array.find("schema.yaml:3:17: error: invalid TOML: unexpected non-ASCII character") != std::string::npos);
+}
+
 TEST_CASE("every problem in a document is reported at once", "[load][errors]") {
   const std::string errors = errors_of(
       "tables:\n  - name: t\n    columns:\n      - { name: a, type: intgr }\n      - { name: b, type: text, nulable: true }\n"
