@@ -49,7 +49,19 @@ TEST_CASE("PostgreSQL introspection sends as many queries for 1,000 tables as fo
   CHECK(l.tables[999].indexes.size() == 1);
   CHECK(l.views.size() == 1000);
   CHECK(a.queries_sent() == b.queries_sent());
-  CHECK(a.queries_sent() <= 15);  // one query per kind of object
+  CHECK(a.queries_sent() <= 17);  // one query per kind of object, and JIT turned off and back
+}
+
+TEST_CASE("PostgreSQL introspection gives the session its JIT setting back", "[postgresql]") {
+  PgDatabase db("strata_test");
+  REQUIRE_PG_SERVER(db);
+  db.exec("CREATE TABLE t (id integer PRIMARY KEY)");
+  dialect::postgresql::Connection c(db.url());
+  for (const std::string setting : {"on", "off"}) {
+    c.exec("SET jit = " + setting);
+    CHECK(dialect::postgresql::introspect(c, {"public"}).tables.size() == 1);
+    CHECK(c.query("SHOW jit").at(0).at(0) == setting);
+  }
 }
 
 TEST_CASE("a PostgreSQL database inspects to a document that plans to nothing", "[postgresql][roundtrip]") {

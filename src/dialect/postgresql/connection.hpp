@@ -29,6 +29,8 @@ class Connection {
   std::size_t queries_sent() const { return queries_; }
   std::string quote(const std::string& value);
   std::string database_name();
+  // The server's version as a number, 150004 for 15.4.
+  int server_version() const { return connection_->server_version(); }
   // False once the server has gone away (session terminated, server restarted).
   bool is_open() const { return connection_->is_open(); }
 
