@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -12,6 +13,7 @@
 #include "dialect/postgresql/ddl.hpp"
 #include "dialect/postgresql/renderer.hpp"
 #include "dialect/postgresql/standins.hpp"
+#include "dialect/postgresql/storage_less_build.hpp"
 #include "strata/diff/unchanged.hpp"
 #include "strata/dialect/document_details.hpp"
 #include "strata/model/types.hpp"
@@ -332,9 +334,29 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
     std::string what;
     std::vector<std::string> tables;  // the keys of the tables it creates or needs
     bool creates = false;             // it creates tables.front()
+    std::optional<plan::Plan> with_storage;  // the step with storage, when `one` builds without (below)
   };
   std::vector<Step> steps;
-  auto run_steps = [&] {
+  // Tables are built without storage where PostgreSQL allows it
+  // (storage_less_build.hpp), keyed by table. Not with views, functions,
+  // triggers, policies or grants, which may read every column or need more
+  // than a partitioned table offers; and from PostgreSQL 12, the first to
+  // take foreign keys to partitioned tables.
+  std::map<std::string, StorageLessBuild> storage_less;
+  const bool without_storage = !whole && c.server_version() >= 120000;
+  // Builds every step with storage again; false when none was built without.
+  auto with_storage_again = [&] {
+    bool any = false;
+    for (Step& queued : steps) {
+      if (!queued.with_storage) continue;
+      queued.one = std::move(*queued.with_storage);
+      queued.with_storage.reset();
+      any = true;
+    }
+    storage_less.clear();
+    return any;
+  };
+  auto run_batch = [&] {
     std::string batch;
     bool single_statements = true;
     for (const Step& queued : steps) {
@@ -344,10 +366,28 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
         batch += s.sql + ";\n";
       }
     }
+    if (!single_statements) throw std::runtime_error("one at a time");
+    if (!batch.empty()) c.exec(batch);
+  };
+  auto run_steps = [&] {
     try {
-      if (!single_statements) throw std::runtime_error("one at a time");
-      if (!batch.empty()) c.exec(batch);
+      run_batch();
     } catch (const std::exception&) {
+      // A table built without storage may meet a limit of partitioned tables
+      // that plan_storage_less_build does not foresee: the batch is tried
+      // again with storage before any error is reported.
+      bool done = false;
+      if (with_storage_again()) {
+        try {
+          run_batch();
+          done = true;
+        } catch (const std::exception&) {
+        }
+      }
+      if (done) {
+        steps.clear();
+        return;
+      }
       // What needs a table PostgreSQL refused is not tried: its error would
       // only say that the table does not exist.
       std::set<std::string> refused;
@@ -398,9 +438,24 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   std::vector<const model::Table*> with_foreign_keys;
   std::vector<std::pair<const model::Table*, const model::Partition*>> partitions;
   std::vector<const diff::Change*> deferred_functions;
+  const model::SchemaIndex document_tables(document);
+  std::map<std::string, std::vector<std::vector<std::string>>> referenced;  // table key -> columns foreign keys refer to
+  for (const model::Table& t : desired.tables)
+    for (const model::ForeignKey& fk : t.foreign_keys)
+      if (const model::Table* to = document_tables.referenced_table(fk.ref_table, t.schema))
+        referenced[table_key(*to)].push_back(fk.ref_columns);
+  if (without_storage) {
+    for (const model::Table& t : desired.tables)
+      if (auto build = plan_storage_less_build(t, referenced[table_key(t)])) storage_less.emplace(table_key(t), std::move(*build));
+  }
+  auto storage_less_build_of = [&](const std::string& key) -> const StorageLessBuild* {
+    auto found = storage_less.find(key);
+    return found == storage_less.end() ? nullptr : &found->second;
+  };
   for (const diff::Change& change : plan.changes) {
     if (prerequisite(change)) continue;  // done above
     plan::Plan one;
+    std::optional<plan::Plan> with_storage;
     SourceLocation where;
     std::string what;
     if (std::holds_alternative<diff::CreateView>(change)) {
@@ -418,6 +473,11 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
       bare.table.foreign_keys.clear();
       bare.table.partitions.clear();  // each at its own line, below
       one.changes = {bare};
+      if (const StorageLessBuild* build = storage_less_build_of(table_key(x->table))) {
+        with_storage = one;
+        bare.table = built_without_storage(bare.table, *build);
+        one.changes = {bare};
+      }
       for (const model::Partition& p : x->table.partitions) partitions.emplace_back(&x->table, &p);
       if (!x->table.foreign_keys.empty()) with_foreign_keys.push_back(&x->table);
     } else {
@@ -425,14 +485,20 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
     }
     if (auto* x = std::get_if<diff::CreateIndex>(&change)) {
       where = x->index.where, what = "index " + quoted(x->index.name);
-      if (const model::Table* t = desired.find_table(x->table)) one.desired.tables = {*t};  // for its schema
+      if (const model::Table* t = desired.find_table(x->table)) {
+        one.desired.tables = {*t};  // for its schema
+        if (const StorageLessBuild* build = storage_less_build_of(table_key(*t))) {
+          with_storage = one;
+          one.changes = {diff::CreateIndex{x->table, built_without_storage(x->index, *build)}};
+        }
+      }
     }
     if (std::holds_alternative<diff::CreateFunction>(change)) {
       // A function that takes or returns a table's rows waits for the tables.
       if (attempt(one)) deferred_functions.push_back(&change);
       continue;
     }
-    Step queued{std::move(one), where, what, {}, false};
+    Step queued{std::move(one), where, what, {}, false, std::move(with_storage)};
     if (auto* x = std::get_if<diff::CreateTable>(&change)) queued.tables = {table_key(x->table)}, queued.creates = true;
     if (auto* x = std::get_if<diff::CreateIndex>(&change))
       if (const model::Table* t = desired.find_table(x->table)) queued.tables = {table_key(*t)};
@@ -441,18 +507,27 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   // A table left out of normalization that a foreign key references is
   // created with only its keys (key_part), and not read back.
   std::set<std::string> context;
-  const model::SchemaIndex document_tables(document);
   for (const model::Table* t : with_foreign_keys) {
     for (const model::ForeignKey& fk : t->foreign_keys) {
       const model::Table* target_table = document_tables.referenced_table(fk.ref_table, t->schema);
       if (!target_table || !left_out.count(table_key(*target_table))) continue;
       if (!context.insert(table_key(*target_table)).second) continue;
       const model::Table keys = key_part(*target_table);
-      plan::Plan one;
-      one.changes = {diff::CreateTable{keys}};
-      for (const model::Index& index : keys.indexes) one.changes.push_back(diff::CreateIndex{keys.name, index});
-      one.desired.tables = {keys};  // for the indexes' schema
-      steps.push_back({std::move(one), target_table->where, "table " + quoted(target_table->name), {table_key(keys)}, true});
+      auto creation = [](const model::Table& table) {
+        plan::Plan one;
+        one.changes = {diff::CreateTable{table}};
+        for (const model::Index& index : table.indexes) one.changes.push_back(diff::CreateIndex{table.name, index});
+        one.desired.tables = {table};  // for the indexes' schema
+        return one;
+      };
+      Step queued{creation(keys), target_table->where, "table " + quoted(target_table->name), {table_key(keys)}, true, {}};
+      if (without_storage) {
+        if (auto build = plan_storage_less_build(keys, referenced[table_key(keys)])) {
+          queued.with_storage = std::move(queued.one);
+          queued.one = creation(built_without_storage(keys, *build));
+        }
+      }
+      steps.push_back(std::move(queued));
     }
   }
   for (const model::Table* t : with_foreign_keys) {
@@ -462,14 +537,14 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
       const model::Table* target_table = document_tables.referenced_table(fk.ref_table, t->schema);
       std::vector<std::string> needs = {table_key(*t)};
       if (target_table) needs.push_back(table_key(*target_table));
-      steps.push_back({std::move(one), fk.where.known() ? fk.where : t->where, "a foreign key of table " + quoted(t->name), needs, false});
+      steps.push_back({std::move(one), fk.where.known() ? fk.where : t->where, "a foreign key of table " + quoted(t->name), needs, false, {}});
     }
   }
   for (const auto& [table, partition] : partitions) {
     plan::Plan one;
     one.changes = {diff::ModifyTable{*table, *table, {diff::AddPartition{*partition}}}};
     steps.push_back({std::move(one), partition->where.known() ? partition->where : table->where,
-                     "partition " + quoted(partition->name) + " of table " + quoted(table->name), {table_key(*table)}, false});
+                     "partition " + quoted(partition->name) + " of table " + quoted(table->name), {table_key(*table)}, false, {}});
   }
   run_steps();
   for (const diff::Change* change : deferred_functions) {
@@ -488,6 +563,8 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
     normalized.tables.erase(std::remove_if(normalized.tables.begin(), normalized.tables.end(), in_context),
                             normalized.tables.end());
   }
+  for (model::Table& t : normalized.tables)
+    if (const StorageLessBuild* build = storage_less_build_of(table_key(t))) as_built_with_storage(t, *build);
   carry_document_details(desired, normalized, *this);
   check_created_objects(desired, normalized, diagnostics);
   check_function_bodies(c, normalized, diagnostics);
