@@ -6,7 +6,8 @@
 The queries are read from the C++ source (every `constexpr const char* k...Query`),
 so the floor follows the introspector as it changes.  Each query runs on a warm
 connection (one warm-up pass first) with every row fetched: a round trip, as
-psql -c shows it without the connection.  Planning plus execution time from
+psql -c shows it without the connection.  JIT compilation is off, as strata
+turns it off for these queries.  Planning plus execution time from
 EXPLAIN (ANALYZE, TIMING OFF) is measured too.
 
 With --scratch-ddl FILE, each run also times what building a schema in a scratch
@@ -71,6 +72,7 @@ def main():
     for url in args.url:
         conns[url] = psycopg2.connect(url)
         conns[url].autocommit = True
+        conns[url].cursor().execute("SET jit = off")  # as strata runs them
         once(conns[url], queries)  # warm the backend's catalog caches
     runs = []
     for _ in range(args.runs):
