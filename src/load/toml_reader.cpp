@@ -95,8 +95,8 @@ std::optional<UnsafeCharacter> find_unsafe_character(const std::string& s) {
   const std::size_t n = s.size();
   auto non_ascii = [&s](std::size_t i) { return static_cast<unsigned char>(s[i]) >= 0x80; };
   auto blank = [&s](std::size_t i) { return s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'); };
-  auto ends_bare_value = [&](std::size_t i) { return blank(i) || std::string(",]}#").find(s[i]) != std::string::npos; };
-  const UnsafeCharacter outside{0, "unexpected non-ASCII character; outside quotes TOML allows them only in comments"};
+  auto ends_bare_value = [&](std::size_t i) { return blank(i) || s[i] == ',' || s[i] == ']' || s[i] == '}' || s[i] == '#'; };
+  constexpr const char* kOutsideQuotes = "unexpected non-ASCII character; outside quotes TOML allows them only in comments";
   std::size_t i = s.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;  // a byte order mark
   // A quote opens a string only where a key or value may start; a value
   // starts after "=", and after "[" or "," in an array.
@@ -108,7 +108,7 @@ std::optional<UnsafeCharacter> find_unsafe_character(const std::string& s) {
     if (value_next && !blank(i) && c != '#' && c != '"' && c != '\'' && c != '[' && c != '{' && c != ']') {
       // A bare value: toml++ reads on to a blank, ",", "]", "}" or "#".
       for (; i < n && !ends_bare_value(i); ++i)
-        if (non_ascii(i)) return UnsafeCharacter{i, outside.message};
+        if (non_ascii(i)) return UnsafeCharacter{i, kOutsideQuotes};
       value_next = false;
       before = 'x';
       continue;
@@ -139,7 +139,7 @@ std::optional<UnsafeCharacter> find_unsafe_character(const std::string& s) {
       if (i < n && s[i] == c) ++i;
       value_next = false;
     } else if (non_ascii(i)) {
-      return UnsafeCharacter{i, outside.message};
+      return UnsafeCharacter{i, kOutsideQuotes};
     } else {
       if (c == '=') value_next = true;
       // "[" opens an array where a value starts; elsewhere it opens a table header.

@@ -376,17 +376,14 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
       // A table built without storage may meet a limit of partitioned tables
       // that plan_storage_less_build does not foresee: the batch is tried
       // again with storage before any error is reported.
-      bool done = false;
       if (with_storage_again()) {
         try {
           run_batch();
-          done = true;
+          steps.clear();
+          return;
         } catch (const std::exception&) {
+          // Refused with storage too: each step alone, below, names the error.
         }
-      }
-      if (done) {
-        steps.clear();
-        return;
       }
       // What needs a table PostgreSQL refused is not tried: its error would
       // only say that the table does not exist.
@@ -440,11 +437,11 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   std::vector<const diff::Change*> deferred_functions;
   const model::SchemaIndex document_tables(document);
   std::map<std::string, std::vector<std::vector<std::string>>> referenced;  // table key -> columns foreign keys refer to
-  for (const model::Table& t : desired.tables)
-    for (const model::ForeignKey& fk : t.foreign_keys)
-      if (const model::Table* to = document_tables.referenced_table(fk.ref_table, t.schema))
-        referenced[table_key(*to)].push_back(fk.ref_columns);
   if (without_storage) {
+    for (const model::Table& t : desired.tables)
+      for (const model::ForeignKey& fk : t.foreign_keys)
+        if (const model::Table* to = document_tables.referenced_table(fk.ref_table, t.schema))
+          referenced[table_key(*to)].push_back(fk.ref_columns);
     for (const model::Table& t : desired.tables)
       if (auto build = plan_storage_less_build(t, referenced[table_key(t)])) storage_less.emplace(table_key(t), std::move(*build));
   }

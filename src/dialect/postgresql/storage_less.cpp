@@ -14,14 +14,20 @@ model::Table storage_less_table(const std::string& schema, const std::string& na
   model::Table t;
   t.schema = schema;
   t.name = name;
+  t.columns.push_back(storage_less_key());
+  t.partition_by = partitioned_on(kStorageLessKey);
+  return t;
+}
+
+model::Column storage_less_key() {
   model::Column key;
   key.name = kStorageLessKey;
   key.type = "integer";
   key.nullable = true;
-  t.columns.push_back(std::move(key));
-  t.partition_by = "LIST (" + quote_identifier(kStorageLessKey) + ")";
-  return t;
+  return key;
 }
+
+std::string partitioned_on(const std::string& column) { return "LIST (" + quote_identifier(column) + ")"; }
 
 model::Column as_declared(const model::Column& column) {
   model::Column out;

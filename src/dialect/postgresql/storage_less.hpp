@@ -1,5 +1,6 @@
-// The pieces stand-ins (standins.hpp) and spelling tables
-// (shared_spellings.hpp) share: storage-less tables that make PostgreSQL
+// The pieces stand-ins (standins.hpp), spelling tables (shared_spellings.hpp)
+// and tables built without storage (storage_less_build.hpp) share:
+// storage-less tables that make PostgreSQL
 // spell a document's types and expressions, what goes into them, and how
 // what they read back is put into a document table.
 #pragma once
@@ -15,6 +16,12 @@ constexpr const char* kStorageLessKey = "strata$key";
 
 // A partitioned table with no partitions, so no storage: only its partition key.
 model::Table storage_less_table(const std::string& schema, const std::string& name);
+
+// The kStorageLessKey column, as such tables declare it.
+model::Column storage_less_key();
+
+// What partitions a storage-less table on column.
+std::string partitioned_on(const std::string& column);
 
 // column as such a table holds it: a serial column as its integer type with
 // no default, an identity column as a plain one without its default; type,

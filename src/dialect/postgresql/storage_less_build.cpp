@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "dialect/postgresql/ddl.hpp"
 #include "dialect/postgresql/storage_less.hpp"
 
 namespace strata::dialect::postgresql {
@@ -66,17 +65,11 @@ std::optional<StorageLessBuild> plan_storage_less_build(const model::Table& tabl
 
 model::Table built_without_storage(const model::Table& table, const StorageLessBuild& build) {
   model::Table out = table;
-  if (build.key_added) {
-    model::Column key;
-    key.name = kStorageLessKey;
-    key.type = "integer";
-    key.nullable = true;
-    out.columns.push_back(std::move(key));
-  }
+  if (build.key_added) out.columns.push_back(storage_less_key());
   for (model::UniqueConstraint& u : out.uniques)
     if (u.name && build.widened.count(*u.name)) u.columns.push_back(build.key);
   for (model::Index& index : out.indexes) index = built_without_storage(index, build);
-  out.partition_by = "LIST (" + quote_identifier(build.key) + ")";
+  out.partition_by = partitioned_on(build.key);
   return out;
 }
 
