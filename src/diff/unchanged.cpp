@@ -44,13 +44,23 @@ void touched_names(const Change& change, const Comparator& comparator, std::set<
 
 std::set<std::string> unchanged_tables(const model::Schema& current, const model::Schema& desired,
                                        const Comparator& comparator) {
-  std::set<std::string> existing;
-  for (const model::Table& t : current.tables) existing.insert(comparator.table_key(t));
   DiffOptions options;
   options.refuse_impossible = false;  // only which tables change matters here, not whether it can be done
-  const DiffResult diff = diff_schemas(current, desired, comparator, options);
-  std::set<std::string> touched;
-  for (const Change& change : diff.changes) touched_names(change, comparator, touched);
+  return touched_tables(diff_schemas(current, desired, comparator, options), current, desired, comparator).unchanged;
+}
+
+TouchedTables touched_tables(const DiffResult& diff, const model::Schema& current, const model::Schema& desired,
+                             const Comparator& comparator) {
+  std::set<std::string> existing;
+  for (const model::Table& t : current.tables) existing.insert(comparator.table_key(t));
+  // Each name a change uses, with the changes that use it.
+  std::map<std::string, std::vector<const Change*>> touching;
+  std::set<std::string> names;
+  for (const Change& change : diff.changes) {
+    names.clear();
+    touched_names(change, comparator, names);
+    for (const std::string& name : names) touching[name].push_back(&change);
+  }
   // Tables whose name, column names or key a foreign key to them would see
   // change: it names its target's table and columns as they are now, and
   // references its primary key when it names no columns.
@@ -67,20 +77,39 @@ std::set<std::string> unchanged_tables(const model::Schema& current, const model
     }
   }
 
-  auto named_in = [&](const std::set<std::string>& names, const std::string& name) {
+  // The keys under which a table's name may be used: its own, and that of
+  // the part after a schema qualifier.
+  auto keys_of_name = [&](const std::string& name) {
+    std::vector<std::string> keys = {comparator.name_key(name)};
     const std::size_t dot = name.rfind('.');
-    return names.count(comparator.name_key(name)) > 0 ||
-           (dot != std::string::npos && names.count(comparator.name_key(name.substr(dot + 1))) > 0);
+    if (dot != std::string::npos) keys.push_back(comparator.name_key(name.substr(dot + 1)));
+    return keys;
   };
-  std::set<std::string> unchanged;
+  auto named_in = [&](const std::set<std::string>& set, const std::string& name) {
+    for (const std::string& key : keys_of_name(name))
+      if (set.count(key)) return true;
+    return false;
+  };
+  TouchedTables out;
   for (const model::Table& t : desired.tables) {
     const std::string key = comparator.table_key(t);
-    if (!existing.count(key) || touched.count(key) || named_in(touched, t.name)) continue;
+    if (!existing.count(key)) continue;
+    std::vector<const Change*> changes;
+    std::vector<std::string> keys = keys_of_name(t.name);
+    keys.push_back(key);
+    for (const std::string& k : keys) {
+      auto found = touching.find(k);
+      if (found == touching.end()) continue;
+      for (const Change* c : found->second)
+        if (std::find(changes.begin(), changes.end(), c) == changes.end()) changes.push_back(c);
+    }
     bool target_changes = false;
     for (const model::ForeignKey& fk : t.foreign_keys) target_changes = target_changes || named_in(reshaped, fk.ref_table);
-    if (!target_changes) unchanged.insert(key);
+    if (target_changes) continue;
+    if (changes.empty()) out.unchanged.insert(key);
+    else out.changed.emplace(key, std::move(changes));
   }
-  return unchanged;
+  return out;
 }
 
 model::Schema without_tables(const model::Schema& schema, const std::set<std::string>& keys,

@@ -10,8 +10,10 @@
 // need, go through the engine.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "strata/diff/differ.hpp"
 #include "strata/model/schema.hpp"
@@ -22,6 +24,18 @@ namespace strata::diff {
 // change of diff_schemas(current, desired) touches.
 std::set<std::string> unchanged_tables(const model::Schema& current, const model::Schema& desired,
                                        const Comparator& comparator);
+
+// How diff (diff_schemas(current, desired), taken with refuse_impossible
+// off) touches the desired tables that exist in current. unchanged is what
+// unchanged_tables returns. changed holds every other such table whose
+// foreign keys' targets keep their names, columns and keys, with the changes
+// that touch it (pointers into diff.changes).
+struct TouchedTables {
+  std::set<std::string> unchanged;
+  std::map<std::string, std::vector<const Change*>> changed;
+};
+TouchedTables touched_tables(const DiffResult& diff, const model::Schema& current, const model::Schema& desired,
+                             const Comparator& comparator);
 
 // schema with the tables whose table_key is in keys left out.
 model::Schema without_tables(const model::Schema& schema, const std::set<std::string>& keys,

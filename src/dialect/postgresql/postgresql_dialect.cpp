@@ -231,8 +231,8 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   bool whole = !document.views.empty() || !document.functions.empty() || !document.triggers.empty() || !document.grants.empty();
   for (const model::Table& t : document.tables) whole = whole || !t.policies.empty();
   std::optional<PhaseTimer> step(std::in_place, "normalize: check expressions");
-  const std::set<std::string> no_tables;
-  const std::set<std::string>& left_out = whole ? no_tables : unchanged;
+  // The tables not built: the unchanged ones, and later the grafted ones.
+  std::set<std::string> left_out = whole ? std::set<std::string>() : unchanged;
   model::Schema desired = diff::without_tables(document, left_out, *this);
   // Expressions are checked before any reaches the server, each at its line.
   const std::size_t errors_before = diagnostics.error_count();
@@ -417,14 +417,19 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
     run(one, where, what);
   }
   // Tables that differ from the current ones only in how the document spells
-  // them need not be built (standins.hpp). With views, functions, triggers,
+  // them need not be built (standins.hpp), nor those whose changes need no
+  // judging by the server (grafts.hpp). With views, functions, triggers,
   // policies or grants every table is built anyway.
+  std::map<std::string, model::Table> grafted;
   if (current && !whole && diagnostics.error_count() == errors_before) {
     step.emplace("normalize: stand-ins");
-    std::set<std::string> found = unchanged_as_stored(c, document, *current, unchanged, *this);
-    if (found.size() > unchanged.size()) {
-      unchanged = std::move(found);
-      desired = diff::without_tables(document, unchanged, *this);
+    AsStored found = compare_as_stored(c, document, *current, unchanged, *this);
+    if (found.unchanged.size() > unchanged.size() || !found.grafted.empty()) {
+      unchanged = std::move(found.unchanged);
+      grafted = std::move(found.grafted);
+      left_out = unchanged;
+      for (const auto& entry : grafted) left_out.insert(entry.first);
+      desired = diff::without_tables(document, left_out, *this);
       plan = creation_plan();
     }
     step.emplace("normalize: build in the scratch database");
@@ -563,6 +568,18 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   for (model::Table& t : normalized.tables)
     if (const StorageLessBuild* build = storage_less_build_of(table_key(t))) as_built_with_storage(t, *build);
   carry_document_details(desired, normalized, *this);
+  if (!grafted.empty()) {
+    // In the document's order, as a build of every changed table reads them back.
+    for (auto& entry : grafted) normalized.tables.push_back(std::move(entry.second));
+    std::map<std::string, std::size_t> position;
+    for (std::size_t i = 0; i < document.tables.size(); ++i) position.emplace(table_key(document.tables[i]), i);
+    auto place = [&](const model::Table& t) {
+      auto found = position.find(table_key(t));
+      return found == position.end() ? position.size() : found->second;
+    };
+    std::stable_sort(normalized.tables.begin(), normalized.tables.end(),
+                     [&](const model::Table& a, const model::Table& b) { return place(a) < place(b); });
+  }
   check_created_objects(desired, normalized, diagnostics);
   check_function_bodies(c, normalized, diagnostics);
   if (diagnostics.error_count() > errors_before) return {};

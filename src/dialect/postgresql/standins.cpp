@@ -1,10 +1,12 @@
 #include "dialect/postgresql/standins.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <vector>
 
 #include "dialect/postgresql/ddl.hpp"
+#include "dialect/postgresql/grafts.hpp"
 #include "dialect/postgresql/introspector.hpp"
 #include "dialect/postgresql/shared_spellings.hpp"
 #include "dialect/postgresql/storage_less.hpp"
@@ -60,31 +62,44 @@ std::optional<std::string> standin_sql(const model::Table& standin) {
   return sql;
 }
 
-// table with its types and expressions as the stand-in read them back.
-void spell_as_stored(model::Table& table, const model::Table& read, std::size_t i) {
-  for (model::Column& c : table.columns)
-    if (const model::Column* r = read.find_column(c.name)) take_spelling(c, *r);
-  for (std::size_t k = 0; k < table.checks.size(); ++k)
-    for (const model::CheckConstraint& r : read.checks)
-      if (r.stored_name == check_name(k)) table.checks[k].expression = r.expression;
-  for (std::size_t j = 0; j < table.indexes.size(); ++j)
-    for (const model::Index& r : read.indexes)
-      if (r.name == index_name(i, j)) take_spelling(table.indexes[j], r);
+// table with its types and expressions as the stand-in read them back;
+// false when one of them was not read back.
+bool spell_as_stored(model::Table& table, const model::Table& read, std::size_t i) {
+  bool all = true;
+  for (model::Column& c : table.columns) {
+    const model::Column* r = read.find_column(c.name);
+    if (r) take_spelling(c, *r);
+    all = all && r;
+  }
+  for (std::size_t k = 0; k < table.checks.size(); ++k) {
+    auto r = std::find_if(read.checks.begin(), read.checks.end(),
+                          [&](const model::CheckConstraint& c) { return c.stored_name == check_name(k); });
+    if (r != read.checks.end()) table.checks[k].expression = r->expression;
+    all = all && r != read.checks.end();
+  }
+  for (std::size_t j = 0; j < table.indexes.size(); ++j) {
+    auto r = std::find_if(read.indexes.begin(), read.indexes.end(),
+                          [&](const model::Index& x) { return x.name == index_name(i, j); });
+    if (r != read.indexes.end()) take_spelling(table.indexes[j], *r);
+    all = all && r != read.indexes.end();
+  }
+  return all;
 }
 
 }  // namespace
 
-std::set<std::string> unchanged_as_stored(Connection& connection, const model::Schema& document,
-                                          const model::Schema& current, const std::set<std::string>& unchanged,
-                                          const diff::Comparator& comparator) {
-  std::set<std::string> existing;
-  for (const model::Table& t : current.tables) existing.insert(comparator.table_key(t));
+AsStored compare_as_stored(Connection& connection, const model::Schema& document, const model::Schema& current,
+                           const std::set<std::string>& unchanged, const diff::Comparator& comparator) {
+  AsStored out;
+  out.unchanged = unchanged;
+  std::map<std::string, const model::Table*> existing;
+  for (const model::Table& t : current.tables) existing.emplace(comparator.table_key(t), &t);
   std::vector<std::size_t> candidates;  // positions in document.tables
   for (std::size_t i = 0; i < document.tables.size(); ++i) {
     const std::string key = comparator.table_key(document.tables[i]);
     if (existing.count(key) && !unchanged.count(key)) candidates.push_back(i);
   }
-  if (candidates.empty()) return unchanged;
+  if (candidates.empty()) return out;
 
   // Types and expressions that recur are spelled once for all candidates
   // (shared_spellings.hpp); a candidate that cannot share, or all of them if
@@ -137,14 +152,28 @@ std::set<std::string> unchanged_as_stored(Connection& connection, const model::S
   for (const model::Table& t : read.tables) by_name[t.name] = &t;
   shared.read_back(read);
   model::Schema spelled = document;
+  std::vector<std::size_t> all_spelled;  // the candidates whose every type and expression was read back
   for (std::size_t i : candidates) {
     auto as = shared_as.find(i);
-    if (shared_made && as != shared_as.end() && shared.spell(spelled.tables[i], as->second)) continue;
+    if (shared_made && as != shared_as.end() && shared.spell(spelled.tables[i], as->second)) {
+      all_spelled.push_back(i);
+      continue;
+    }
     auto found = by_name.find(standin_name(i));
-    if (found != by_name.end()) spell_as_stored(spelled.tables[i], *found->second, i);
+    if (found != by_name.end() && spell_as_stored(spelled.tables[i], *found->second, i)) all_spelled.push_back(i);
   }
-  std::set<std::string> out = diff::unchanged_tables(current, spelled, comparator);
-  out.insert(unchanged.begin(), unchanged.end());
+  diff::DiffOptions options;
+  options.refuse_impossible = false;  // only which tables change, and how, matters here
+  const diff::DiffResult diff = diff::diff_schemas(current, spelled, comparator, options);
+  diff::TouchedTables touched = diff::touched_tables(diff, current, spelled, comparator);
+  out.unchanged.insert(touched.unchanged.begin(), touched.unchanged.end());
+  for (std::size_t i : all_spelled) {
+    const std::string key = comparator.table_key(spelled.tables[i]);
+    auto changes = touched.changed.find(key);
+    if (changes == touched.changed.end()) continue;
+    if (auto table = graft(*existing.at(key), spelled.tables[i], changes->second, comparator))
+      out.grafted.emplace(key, std::move(*table));
+  }
   return out;
 }
 

@@ -13,9 +13,11 @@
 // columns (types, collations, defaults, generated expressions), its checks
 // and its indexes (not unique), and none of its keys. Reading the stand-ins
 // back gives each table's types and expressions as PostgreSQL spells them;
-// with those in place, the differ tells which tables really change.
+// with those in place, the differ tells which tables really change, and
+// which of those changes need the server to judge them.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -25,16 +27,24 @@
 
 namespace strata::dialect::postgresql {
 
-// The table_key of every document table that, once spelled as the engine
-// stores it, no change of diff_schemas(current, document) touches: the keys
-// in unchanged plus those the stand-ins show to be unchanged. Stand-ins are
-// made for the document tables that exist in current and are not in
-// unchanged; they are created on connection (a scratch database, where the
-// document's types, domains, sequences and extensions already exist) in a
-// schema of their own. A stand-in that PostgreSQL refuses leaves its table
-// as changed, for the full normalization to report.
-std::set<std::string> unchanged_as_stored(Connection& connection, const model::Schema& document,
-                                          const model::Schema& current, const std::set<std::string>& unchanged,
-                                          const diff::Comparator& comparator);
+// What the stand-ins tell of the document's tables, spelled as the engine
+// stores them and compared with current.
+struct AsStored {
+  // The table_key of every document table that no change of
+  // diff_schemas(current, document) touches: the keys in unchanged given to
+  // compare_as_stored, and those the stand-ins show to be unchanged.
+  std::set<std::string> unchanged;
+  // Changed tables that need no build (grafts.hpp), by table_key, as a build
+  // would read them back.
+  std::map<std::string, model::Table> grafted;
+};
+
+// Stand-ins are made for the document tables that exist in current and are
+// not in unchanged; they are created on connection (a scratch database,
+// where the document's types, domains, sequences and extensions already
+// exist) in a schema of their own. A stand-in that PostgreSQL refuses leaves
+// its table as changed, for the full normalization to report.
+AsStored compare_as_stored(Connection& connection, const model::Schema& document, const model::Schema& current,
+                           const std::set<std::string>& unchanged, const diff::Comparator& comparator);
 
 }  // namespace strata::dialect::postgresql
