@@ -16,7 +16,6 @@
 
 using namespace strata;
 using strata::testing::PgDatabase;
-using strata::testing::TempDir;
 
 namespace {
 
@@ -85,12 +84,11 @@ struct Outcome {
 // Plans text against the live schema twice: through stand-ins and grafts,
 // and with every table built; and says whether hero was grafted.
 Outcome plan_both_ways(PgDatabase& db, const std::string& text) {
-  TempDir dir;
-  dir.write("schema.yaml", text);
-  const auto url = config::parse_database_url(db.url());
-  const dialect::Dialect& d = dialect::dialect_for(url);
-  const model::Schema current = d.open(url, dialect::OpenMode::ReadOnly)->introspect();
-  load::LoadResult loaded = load::load_schema_path(dir.file("schema.yaml"));
+  const testing::LiveAndDocument read = testing::read_live_and_document(db.url(), text);
+  const config::DatabaseUrl& url = read.url;
+  const dialect::Dialect& d = *read.dialect;
+  const model::Schema& current = read.current;
+  const load::LoadResult& loaded = read.document;
   for (const Diagnostic& item : loaded.diagnostics.all()) UNSCOPED_INFO(item.str());
   REQUIRE_FALSE(loaded.diagnostics.has_errors());
 

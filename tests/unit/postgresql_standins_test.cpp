@@ -85,12 +85,11 @@ struct Normalized {
 
 // normalize against the live schema, then the plan that follows.
 Normalized normalize_against(PgDatabase& db, const std::string& text) {
-  TempDir dir;
-  dir.write("schema.yaml", text);
-  const auto url = config::parse_database_url(db.url());
-  const dialect::Dialect& d = dialect::dialect_for(url);
-  const model::Schema current = d.open(url, dialect::OpenMode::ReadOnly)->introspect();
-  load::LoadResult loaded = load::load_schema_path(dir.file("schema.yaml"));
+  testing::LiveAndDocument read = testing::read_live_and_document(db.url(), text);
+  const config::DatabaseUrl& url = read.url;
+  const dialect::Dialect& d = *read.dialect;
+  const model::Schema& current = read.current;
+  load::LoadResult& loaded = read.document;
   for (const Diagnostic& item : loaded.diagnostics.all()) UNSCOPED_INFO(item.str());
   REQUIRE_FALSE(loaded.diagnostics.has_errors());
   Normalized out;

@@ -14,6 +14,15 @@
 
 namespace strata::testing {
 
+LiveAndDocument read_live_and_document(const std::string& database_url, const std::string& yaml) {
+  LiveAndDocument out;
+  out.url = config::parse_database_url(database_url);
+  out.dialect = &dialect::dialect_for(out.url);
+  out.current = out.dialect->open(out.url, dialect::OpenMode::ReadOnly)->introspect();
+  out.document = load::load_schema_text(yaml, "schema.yaml", load::Format::Yaml);
+  return out;
+}
+
 TempDir::TempDir() {
   static std::atomic<int> counter{0};
   std::random_device rd;

@@ -5,6 +5,11 @@
 #include <filesystem>
 #include <string>
 
+#include "strata/config/url.hpp"
+#include "strata/dialect/dialect.hpp"
+#include "strata/load/loader.hpp"
+#include "strata/model/schema.hpp"
+
 namespace strata::testing {
 
 // A fresh folder under the system temp dir, removed on destruction.
@@ -34,6 +39,17 @@ CommandResult run_strata(const std::string& args, const std::filesystem::path& d
 
 std::string read_file(const std::string& path);
 std::string source_path(const std::string& relative);  // a path inside the repository
+
+// What plan reads before it normalizes: the schema the database at
+// database_url holds, and a YAML document loaded (as "schema.yaml") with its
+// diagnostics, for the caller to check.
+struct LiveAndDocument {
+  config::DatabaseUrl url;
+  const dialect::Dialect* dialect = nullptr;
+  model::Schema current;
+  load::LoadResult document;
+};
+LiveAndDocument read_live_and_document(const std::string& database_url, const std::string& yaml);
 
 // A fresh database on the PostgreSQL test server (STRATA_TEST_PG_URL), named
 // <prefix>_<pid>_<n> and dropped at the end; not available() without a server.
