@@ -1,10 +1,20 @@
 #include "strata/diagnostics.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <sstream>
 #include <tuple>
+#include <unordered_set>
 
 namespace strata {
+
+FileName::FileName(const std::string& name) {
+  if (name.empty()) return;
+  static std::mutex guard;
+  static std::unordered_set<std::string> names;  // its nodes never move, so pointers to them stay valid
+  const std::lock_guard<std::mutex> lock(guard);
+  name_ = &*names.insert(name).first;
+}
 
 const std::string& FileName::empty_name() {
   static const std::string kEmpty;
