@@ -298,8 +298,10 @@ class Differ {
     rename_named(have.checks, want.checks, want, changes);
   }
 
-  bool defaults_equal(const std::optional<model::Default>& a, const std::optional<model::Default>& b) const {
-    auto is_null = [](const std::optional<model::Default>& d) {
+  // A and B: std::optional or BoxedOptional of a Default (domains and columns).
+  template <typename A, typename B>
+  bool defaults_equal(const A& a, const B& b) const {
+    auto is_null = [](const auto& d) {
       return !d || (d->kind == model::Default::Kind::Literal && d->literal.kind == model::Literal::Kind::Null);
     };
     if (is_null(a) || is_null(b)) return is_null(a) && is_null(b);

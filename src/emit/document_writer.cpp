@@ -99,7 +99,7 @@ Value table_value(const model::Table& t) {
     if (inline_pk && single_column(t.primary_key->columns, c.name)) col.set("primary_key", Value::boolean(true));
     if (c.autoincrement) col.set("autoincrement", Value::boolean(true));
     if (c.identity) {
-      const model::SequenceOptions& o = c.identity_options;
+      const model::SequenceOptions o = c.identity_sequence();
       if (o == model::SequenceOptions{}) {
         col.set("identity", Value::str(*c.identity));
       } else {

@@ -252,12 +252,14 @@ void read_column(const Node& node, Table& table, std::vector<std::string>& inlin
                    diagnostics);
       kind = ir.get("generated");
       auto number = [&](const char* key) { return read_whole_number(ir, key, "the identity of " + label); };
-      column.identity_options.start = number("start");
-      column.identity_options.increment = number("increment");
-      column.identity_options.min_value = number("min");
-      column.identity_options.max_value = number("max");
-      column.identity_options.cache = number("cache");
-      column.identity_options.cycle = ir.boolean("cycle").value_or(false);
+      model::SequenceOptions options;
+      options.start = number("start");
+      options.increment = number("increment");
+      options.min_value = number("min");
+      options.max_value = number("max");
+      options.cache = number("cache");
+      options.cycle = ir.boolean("cycle").value_or(false);
+      column.set_identity_sequence(options);
     }
     const std::string v = kind && kind->is_scalar() ? model::to_lower(kind->text) : "always";
     if (v == "always" || v == "by default" || v == "by_default") {

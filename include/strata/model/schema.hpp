@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "strata/diagnostics.hpp"
+#include "strata/model/boxed_optional.hpp"
 
 namespace strata::model {
 
@@ -52,20 +53,29 @@ struct SequenceOptions {
   bool operator!=(const SequenceOptions& o) const { return !(*this == o); }
 };
 
+// The parts most columns leave out are boxed (see boxed_optional.hpp).
 struct Column {
   std::string name;
   std::string type;  // as written: a portable name ("varchar(40)") or a verbatim dialect type
   bool nullable = false;
-  std::optional<Default> default_value;
-  std::optional<Generated> generated;
-  std::optional<std::string> collation;
   bool autoincrement = false;
-  std::optional<std::string> identity;  // PostgreSQL: "always" or "by default"
-  SequenceOptions identity_options;     // the identity's sequence
-  std::optional<std::string> renamed_from;
-  std::optional<std::string> comment;
+  BoxedOptional<Default> default_value;
+  BoxedOptional<Generated> generated;
+  BoxedOptional<std::string> collation;
+  BoxedOptional<std::string> identity;  // PostgreSQL: "always" or "by default"
+  // The identity's sequence; empty when every option is the default, so
+  // that equal options compare equal (set it with set_identity_sequence).
+  BoxedOptional<SequenceOptions> identity_options;
+  BoxedOptional<std::string> renamed_from;
+  BoxedOptional<std::string> comment;
   SourceLocation where;
   SourceLocation type_where;
+
+  SequenceOptions identity_sequence() const { return identity_options.value_or(SequenceOptions{}); }
+  void set_identity_sequence(const SequenceOptions& options) {
+    if (options == SequenceOptions{}) identity_options.reset();
+    else identity_options = options;
+  }
 };
 
 // Constraints: name is what the document says (empty when it leaves naming to

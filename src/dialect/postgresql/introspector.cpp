@@ -348,7 +348,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     const std::string generated = text(row, 6);
     if (identity == "a") c.identity = "always";
     if (identity == "d") c.identity = "by default";
-    if (c.identity && row[10]) c.identity_options = sequence_options(nlohmann::json::parse(*row[10]));
+    if (c.identity && row[10]) c.set_identity_sequence(sequence_options(nlohmann::json::parse(*row[10])));
     if (generated == "s" && row[4]) {
       c.generated = model::Generated{*row[4], true};
     } else if (text(row, 9) == "t") {

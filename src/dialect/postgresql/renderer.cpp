@@ -600,14 +600,15 @@ class Renderer {
         out_.push_back(stmt(prefix + " DROP IDENTITY", what + ": drop identity"));
       } else {
         // The kind and the sequence options in one ALTER; options left out return to their defaults.
-        model::SequenceOptions defaults_back = c.to.identity_options;
+        model::SequenceOptions defaults_back = c.to.identity_sequence();
+        const model::SequenceOptions from = c.from.identity_sequence();
         std::string sql = prefix + " SET GENERATED " + (*c.to.identity == "always" ? "ALWAYS" : "BY DEFAULT");
         sql += identity_options_sql(defaults_back, " SET ");
-        if (!defaults_back.increment && c.from.identity_options.increment) sql += " SET INCREMENT BY 1";
-        if (!defaults_back.min_value && c.from.identity_options.min_value) sql += " SET NO MINVALUE";
-        if (!defaults_back.max_value && c.from.identity_options.max_value) sql += " SET NO MAXVALUE";
-        if (!defaults_back.cache && c.from.identity_options.cache) sql += " SET CACHE 1";
-        if (!defaults_back.cycle && c.from.identity_options.cycle) sql += " SET NO CYCLE";
+        if (!defaults_back.increment && from.increment) sql += " SET INCREMENT BY 1";
+        if (!defaults_back.min_value && from.min_value) sql += " SET NO MINVALUE";
+        if (!defaults_back.max_value && from.max_value) sql += " SET NO MAXVALUE";
+        if (!defaults_back.cache && from.cache) sql += " SET CACHE 1";
+        if (!defaults_back.cycle && from.cycle) sql += " SET NO CYCLE";
         out_.push_back(stmt(sql, what + ": identity"));
       }
     }
@@ -654,7 +655,7 @@ class Renderer {
     if ((c.default_changed || type_changed) && c.to.default_value)
       out_.push_back(stmt(prefix + " SET DEFAULT " + default_sql(*c.to.default_value, c.to.type), what + ": default"));
     if (c.identity_changed && !c.from.identity && c.to.identity) {
-      const std::string options = identity_options_sql(c.to.identity_options, " ");
+      const std::string options = identity_options_sql(c.to.identity_sequence(), " ");
       out_.push_back(stmt(prefix + " ADD GENERATED " + (*c.to.identity == "always" ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY" +
                               (options.empty() ? std::string() : " (" + options.substr(1) + ")"),
                           what + ": identity"));
