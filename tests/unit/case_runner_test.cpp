@@ -143,7 +143,14 @@ class PostgresBackend final : public Backend {
     if (!setup_sql.empty()) connection_->exec(setup_sql);
     return url;
   }
-  std::vector<dialect::sqlite::Connection::Row> query(const std::string& sql) override { return connection_->query(sql); }
+  std::vector<dialect::sqlite::Connection::Row> query(const std::string& sql) override {
+    std::vector<dialect::sqlite::Connection::Row> out;
+    for (const auto& row : connection_->query(sql)) {
+      out.emplace_back();
+      for (std::size_t i = 0; i < row.size(); ++i) out.back().push_back(row[i]);
+    }
+    return out;
+  }
   std::string qualified(const model::Table& t) const override {
     return t.schema.empty() ? double_quoted(t.name) : double_quoted(t.schema) + "." + double_quoted(t.name);
   }

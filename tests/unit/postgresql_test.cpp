@@ -64,6 +64,43 @@ TEST_CASE("PostgreSQL introspection gives the session its JIT setting back", "[p
   }
 }
 
+TEST_CASE("PostgreSQL query rows keep every field's text, empty strings and nulls apart", "[postgresql]") {
+  PgDatabase db("strata_test");
+  REQUIRE_PG_SERVER(db);
+  dialect::postgresql::Connection c(db.url());
+  dialect::postgresql::Rows rows = c.query(
+      "SELECT * FROM (VALUES (1, 'first', NULL::text, ''), (2, repeat('x', 300), 'y', NULL), (3, NULL, '', 'é')) AS v "
+      "ORDER BY 1");
+  REQUIRE(rows.size() == 3);
+  CHECK_FALSE(rows.empty());
+  std::vector<std::vector<std::optional<std::string>>> seen;
+  for (const auto& row : rows) {
+    REQUIRE(row.size() == 4);
+    seen.emplace_back();
+    for (std::size_t i = 0; i < row.size(); ++i) seen.back().push_back(row[i]);
+  }
+  const std::vector<std::vector<std::optional<std::string>>> expected = {
+      {"1", "first", std::nullopt, ""},
+      {"2", std::string(300, 'x'), "y", std::nullopt},
+      {"3", std::nullopt, "", "é"},
+  };
+  CHECK(seen == expected);
+  CHECK(rows[1].is_null(3));
+  CHECK_FALSE(rows[2].is_null(2));
+  CHECK(rows[2].text(1).empty());
+  CHECK(rows[0].view(1) == "first");
+  CHECK_THROWS_AS(rows.at(3), std::out_of_range);
+  CHECK_THROWS_AS(rows.at(0).at(4), std::out_of_range);
+  // Rows stay readable where they are moved to, and so does a row taken before the move.
+  const auto first = rows[0];
+  const dialect::postgresql::Rows moved = std::move(rows);
+  CHECK(moved.at(2).at(3) == std::optional<std::string>("é"));
+  CHECK(first.view(1) == "first");
+  const dialect::postgresql::Rows none = c.query("SELECT 1 WHERE false");
+  CHECK(none.empty());
+  CHECK(none.begin() == none.end());
+}
+
 TEST_CASE("a PostgreSQL database inspects to a document that plans to nothing", "[postgresql][roundtrip]") {
   PgDatabase db("strata_test"), fresh("strata_test");
   REQUIRE_PG_SERVER(db);

@@ -115,7 +115,7 @@ void Connection::exec_one(const std::string& sql) {
   tx.exec_params(sql);
 }
 
-std::vector<Connection::Row> Connection::query(const std::string& sql,
+Rows Connection::query(const std::string& sql,
                                                const std::vector<std::optional<std::string>>& params) {
   pqxx::nontransaction tx(*connection_);
   ++queries_;
@@ -141,16 +141,16 @@ std::vector<Connection::Row> Connection::query(const std::string& sql,
     }
     result = tx.exec(prepared);
   }
-  std::vector<Row> rows;
-  rows.reserve(result.size());
+  Rows rows(static_cast<std::size_t>(result.columns()));
+  std::size_t text_bytes = 0;
+  for (const auto& r : result)
+    for (const auto& field : r) text_bytes += field.size();
+  rows.reserve(result.size(), text_bytes);
   for (const auto& r : result) {
-    Row row;
-    row.reserve(r.size());
     for (const auto& field : r) {
-      if (field.is_null()) row.emplace_back(std::nullopt);
-      else row.emplace_back(std::string(field.c_str(), field.size()));
+      if (field.is_null()) rows.add_null();
+      else rows.add_field(std::string_view(field.c_str(), field.size()));
     }
-    rows.push_back(std::move(row));
   }
   return rows;
 }

@@ -9,13 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "dialect/postgresql/rows.hpp"
 #include "strata/config/url.hpp"
 
 namespace strata::dialect::postgresql {
 
 class Connection {
  public:
-  using Row = std::vector<std::optional<std::string>>;
+  using Row = Rows::Row;
 
   // Throws strata::Error (ExitCode::Connection) naming host, port, database
   // and user (never the password) and libpq's reason.
@@ -25,7 +26,7 @@ class Connection {
   // Runs exactly one statement: through the extended protocol, where the
   // server refuses a second one instead of running it.
   void exec_one(const std::string& sql);
-  std::vector<Row> query(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
+  Rows query(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
   std::size_t queries_sent() const { return queries_; }
   std::string quote(const std::string& value);
   std::string database_name();

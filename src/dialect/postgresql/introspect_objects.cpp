@@ -135,7 +135,7 @@ constexpr const char* kGrantsQuery =
 
 #undef STRATA_DEPENDS_ON
 
-std::string text(const Connection::Row& row, std::size_t i) { return row[i].value_or(""); }
+std::string text(const Connection::Row& row, std::size_t i) { return row.text(i); }
 std::string schema_of(const std::string& nspname) { return nspname == "public" ? "" : nspname; }
 
 std::vector<std::string> strings(const std::string& json) {

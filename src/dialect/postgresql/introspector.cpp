@@ -170,7 +170,7 @@ class WithoutJit {
   std::optional<std::string> before_;  // the session's setting, when changed
 };
 
-std::string text(const Connection::Row& row, std::size_t i) { return row[i].value_or(""); }
+std::string text(const Connection::Row& row, std::size_t i) { return row.text(i); }
 
 std::vector<std::string> json_names(const std::string& json) {
   std::vector<std::string> out;
@@ -291,7 +291,6 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
 
   // The columns and indexes queries, on a second connection while this one
   // runs the tables and constraints queries, or after them here.
-  using Rows = std::vector<Connection::Row>;
   std::future<std::pair<Rows, Rows>> on_helper;
   if (helper_conninfo) {
     on_helper = std::async(std::launch::async, [&helper_conninfo, &managed] {
