@@ -151,28 +151,37 @@ AsStored compare_as_stored(Connection& connection, const model::Schema& document
   std::map<std::string, const model::Table*> by_name;
   for (const model::Table& t : read.tables) by_name[t.name] = &t;
   shared.read_back(read);
-  model::Schema spelled = document;
+  // The tables in unchanged are the same on both sides, so they change
+  // nothing in how the others compare: the diff leaves them out, and only the
+  // rest of the document is copied to be spelled.
+  model::Schema spelled = diff::without_tables(document, unchanged, comparator);
+  const model::Schema current_part = diff::without_tables(current, unchanged, comparator);
+  std::map<std::size_t, std::size_t> spelled_at;  // position in document.tables -> in spelled.tables
+  for (std::size_t i = 0, j = 0; i < document.tables.size(); ++i)
+    if (!unchanged.count(comparator.table_key(document.tables[i]))) spelled_at.emplace(i, j++);
   std::vector<std::size_t> all_spelled;  // the candidates whose every type and expression was read back
   for (std::size_t i : candidates) {
+    model::Table& table = spelled.tables[spelled_at.at(i)];
     auto as = shared_as.find(i);
-    if (shared_made && as != shared_as.end() && shared.spell(spelled.tables[i], as->second)) {
+    if (shared_made && as != shared_as.end() && shared.spell(table, as->second)) {
       all_spelled.push_back(i);
       continue;
     }
     auto found = by_name.find(standin_name(i));
-    if (found != by_name.end() && spell_as_stored(spelled.tables[i], *found->second, i)) all_spelled.push_back(i);
+    if (found != by_name.end() && spell_as_stored(table, *found->second, i)) all_spelled.push_back(i);
   }
   diff::DiffOptions options;
   options.refuse_impossible = false;  // only which tables change, and how, matters here
-  const diff::DiffResult diff = diff::diff_schemas(current, spelled, comparator, options);
-  diff::TouchedTables touched = diff::touched_tables(diff, current, spelled, comparator);
+  const diff::DiffResult diff = diff::diff_schemas(current_part, spelled, comparator, options);
+  diff::TouchedTables touched = diff::touched_tables(diff, current_part, spelled, comparator);
   out.unchanged.insert(touched.unchanged.begin(), touched.unchanged.end());
   for (std::size_t i : all_spelled) {
-    const std::string key = comparator.table_key(spelled.tables[i]);
+    const model::Table& table = spelled.tables[spelled_at.at(i)];
+    const std::string key = comparator.table_key(table);
     auto changes = touched.changed.find(key);
     if (changes == touched.changed.end()) continue;
-    if (auto table = graft(*existing.at(key), spelled.tables[i], changes->second, comparator))
-      out.grafted.emplace(key, std::move(*table));
+    if (auto grafted = graft(*existing.at(key), table, changes->second, comparator))
+      out.grafted.emplace(key, std::move(*grafted));
   }
   return out;
 }
