@@ -6,7 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <iterator>
 
 #include "load/schema_builder.hpp"
 #include "strata/load/document_tree.hpp"
@@ -29,9 +29,21 @@ std::optional<Format> format_of(const fs::path& path) {
 bool load_document(const std::string& content, const std::string& file, Format format, model::Schema& schema,
                    Diagnostics& diagnostics) {
   Diagnostics syntax;
-  Node root = format == Format::Yaml ? read_yaml(content, file, syntax) : read_toml(content, file, syntax);
+  // YAML tables are built as the reader hands them over, and kept apart
+  // until the whole text has parsed: a file with a syntax error adds nothing.
+  model::Schema read_tables;
+  Diagnostics table_diagnostics;
+  const TableSink to_tables = [&](Node&& entry) { build_table_entry(entry, read_tables, table_diagnostics); };
+  Node root = format == Format::Yaml ? read_yaml(content, file, syntax, to_tables) : read_toml(content, file, syntax);
   diagnostics.append(syntax);
   if (syntax.has_errors()) return false;
+  diagnostics.append(table_diagnostics);
+  if (schema.tables.empty()) {
+    schema.tables = std::move(read_tables.tables);
+  } else {
+    schema.tables.reserve(schema.tables.size() + read_tables.tables.size());
+    for (model::Table& t : read_tables.tables) schema.tables.push_back(std::move(t));
+  }
   build_schema(std::move(root), schema, diagnostics);
   return true;
 }
@@ -49,9 +61,16 @@ bool load_file(const fs::path& path, model::Schema& schema, Diagnostics& diagnos
     diagnostics.error({file, 0, 0}, "cannot read schema file \"" + file + "\": " + std::strerror(errno));
     return false;
   }
-  std::ostringstream content;
-  content << in.rdbuf();
-  return load_document(content.str(), file, *format, schema, diagnostics);
+  // Read in one piece, into a string of the file's size (the size is a
+  // hint: a file that changed meanwhile is read as far as it goes).
+  std::string content;
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(path, ec);
+  content.resize(ec ? 0 : static_cast<std::size_t>(size));
+  in.read(content.data(), static_cast<std::streamsize>(content.size()));
+  content.resize(static_cast<std::size_t>(in.gcount()));
+  if (in) content.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return load_document(content, file, *format, schema, diagnostics);
 }
 
 }  // namespace

@@ -95,12 +95,17 @@ class MapReader {
     }
     for (const Node& item : n->items) {
       if (!item.is_map()) {
-        diagnostics_.error(item.where, "each entry of \"" + key + "\" must be a map describing " + item_what +
-                                           ", not " + item.describe());
+        not_a_map(item, key, item_what, diagnostics_);
         continue;
       }
       fn(item);
     }
+  }
+
+  static void not_a_map(const Node& item, const std::string& key, const std::string& item_what,
+                        Diagnostics& diagnostics) {
+    diagnostics.error(item.where, "each entry of \"" + key + "\" must be a map describing " + item_what + ", not " +
+                                      item.describe());
   }
 
   const Node& node() const { return node_; }
@@ -578,6 +583,11 @@ void read_grant(const Node& node, model::Schema& schema, Diagnostics& diagnostic
 }
 
 }  // namespace
+
+void build_table_entry(const Node& entry, model::Schema& schema, Diagnostics& diagnostics) {
+  if (entry.is_map()) read_table(entry, schema, diagnostics);
+  else MapReader::not_a_map(entry, "tables", "a table", diagnostics);
+}
 
 void build_schema(Node&& root, model::Schema& schema, Diagnostics& diagnostics) {
   if (root.is_null()) return;  // an empty document declares nothing

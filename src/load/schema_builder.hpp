@@ -12,4 +12,8 @@ namespace strata::load {
 // consuming root as it goes.
 void build_schema(Node&& root, model::Schema& schema, Diagnostics& diagnostics);
 
+// Appends one entry of a document's "tables" list to schema.tables, as
+// build_schema does with each (for readers that hand entries over one by one).
+void build_table_entry(const Node& entry, model::Schema& schema, Diagnostics& diagnostics);
+
 }  // namespace strata::load

@@ -83,8 +83,8 @@ struct SyntaxError {
 
 class TreeBuilder {
  public:
-  TreeBuilder(const std::string& content, const std::string& file, Diagnostics& diagnostics)
-      : file_(file), diagnostics_(diagnostics) {
+  TreeBuilder(const std::string& content, const std::string& file, Diagnostics& diagnostics, const TableSink& tables)
+      : file_(file), diagnostics_(diagnostics), tables_(tables) {
     yaml_parser_initialize(&parser_);
     yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(content.data()), content.size());
   }
@@ -206,7 +206,9 @@ class TreeBuilder {
       }
       entry.key.assign(reinterpret_cast<const char*>(key.raw.data.scalar.value), key.raw.data.scalar.length);
       next(value);
-      Node item = node(value, depth + 1);
+      const bool streamed = tables_ && depth == 0 && entry.key == "tables" &&
+                            value.raw.type == YAML_SEQUENCE_START_EVENT && !value.raw.data.sequence_start.anchor;
+      Node item = streamed ? stream_tables(value, depth + 1) : node(value, depth + 1);
       if (has_key(map, entry.key, large_keys)) {
         diagnostics_.error(entry.key_where, "duplicate key \"" + entry.key + "\"; remove one of them");
         continue;
@@ -217,9 +219,24 @@ class TreeBuilder {
     }
   }
 
+  // The root's "tables" list: each entry goes to the sink; the list stays empty.
+  Node stream_tables(const Event& start, int depth) {
+    ++nodes_;
+    Node list;
+    list.kind = Node::Kind::Sequence;
+    list.where = location(file_, start.raw.start_mark);
+    for (;;) {
+      Event item;
+      next(item);
+      if (item.raw.type == YAML_SEQUENCE_END_EVENT) return list;
+      tables_(node(item, depth + 1));
+    }
+  }
+
   yaml_parser_t parser_{};
   const FileName file_;  // one shared name for every location
   Diagnostics& diagnostics_;
+  const TableSink& tables_;
   std::map<std::string, std::pair<Node, std::size_t>> anchors_;  // anchor -> its tree and node count
   std::size_t nodes_ = 0;        // nodes in the tree so far, alias copies included
   std::size_t alias_nodes_ = 0;  // nodes copied through aliases
@@ -227,9 +244,10 @@ class TreeBuilder {
 
 }  // namespace
 
-Node read_yaml(const std::string& content, const std::string& file, Diagnostics& diagnostics) {
+Node read_yaml(const std::string& content, const std::string& file, Diagnostics& diagnostics,
+               const TableSink& tables) {
   try {
-    TreeBuilder builder(content, file, diagnostics);
+    TreeBuilder builder(content, file, diagnostics, tables);
     return builder.first_document();
   } catch (const SyntaxError& e) {
     // At the end of the stream libyaml counts a line break that a text without

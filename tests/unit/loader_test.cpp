@@ -220,6 +220,37 @@ TEST_CASE("YAML structure problems: unknown aliases, deep nesting, duplicate and
   CHECK(errors_of("tables:\n  - ? [a, b]\n    : t\n").find("map keys must be plain names") != std::string::npos);
 }
 
+TEST_CASE("YAML tables read one by one give what the whole tree gives", "[load]") {
+  // An entry that is not a map is reported where it stands, among good ones.
+  const std::string not_a_map = errors_of(
+      "tables:\n  - name: a\n    columns: [{ name: id, type: integer }]\n  - just a name\n"
+      "  - name: b\n    columns: [{ name: id, type: integer }]\n");
+  CHECK(not_a_map == "schema.yaml:4:5: error: each entry of \"tables\" must be a map describing a table, not a string\n");
+  // A syntax error after a table with problems reports the syntax error alone.
+  CHECK(errors_of("tables:\n  - name: a\n    colums: []\n  - name: b\n    columns: [{ name: id\n") ==
+        "schema.yaml:6:1: error: invalid YAML: while parsing a flow mapping, did not find expected ',' or '}'\n");
+  // An anchored list of tables can still be aliased.
+  load::LoadResult anchored = load::load_schema_text(
+      "x-all: &all\n  - { name: a, columns: [{ name: id, type: integer }] }\ntables: *all\n", "schema.yaml",
+      load::Format::Yaml);
+  CHECK(anchored.diagnostics.sorted().size() == 1);  // the unknown key x-all, and nothing else
+  REQUIRE(anchored.schema.tables.size() == 1);
+  // Tables keep the document's order, whichever reader built them, and come
+  // after those of files read before.
+  load::LoadResult r = load::load_schema_text(
+      "enums: [{ name: mood, values: [ok] }]\ntables:\n  - { name: b, columns: [{ name: id, type: integer }] }\n"
+      "  - { name: a, columns: [{ name: id, type: integer }] }\nviews: [{ name: v, sql: SELECT 1 }]\n",
+      "schema.yaml", load::Format::Yaml);
+  INFO((r.diagnostics.sorted().empty() ? std::string() : r.diagnostics.sorted()[0].str()));
+  CHECK_FALSE(r.diagnostics.has_errors());
+  REQUIRE(r.schema.tables.size() == 2);
+  CHECK(r.schema.tables[0].name == "b");
+  CHECK(r.schema.tables[1].name == "a");
+  CHECK(r.schema.tables[0].where.str() == "schema.yaml:3:5");
+  CHECK(r.schema.views.size() == 1);
+  CHECK(r.schema.enums.size() == 1);
+}
+
 TEST_CASE("YAML anchors, aliases and !!str are read as YAML defines them", "[load]") {
   load::LoadResult r = load::load_schema_text(
       "tables:\n  - name: a\n    columns: &cols\n      - { name: id, type: integer, primary_key: true }\n"

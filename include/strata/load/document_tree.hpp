@@ -3,6 +3,7 @@
 // model, in the same order, with the same validation.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,9 +42,16 @@ struct Node::Entry {
   const Node& value() const { return node; }
 };
 
+// Receives each entry of the document's "tables" list as soon as it is read.
+using TableSink = std::function<void(Node&& entry)>;
+
 // Parse errors become diagnostics with the position the parser reported; the
 // returned tree is then a null node.
-Node read_yaml(const std::string& content, const std::string& file, Diagnostics& diagnostics);
+// With a table sink, the entries of the root map's "tables" list go to it one
+// at a time and are left out of the returned tree (its "tables" is an empty
+// list): the tree of a document of thousands of tables is then never whole.
+Node read_yaml(const std::string& content, const std::string& file, Diagnostics& diagnostics,
+               const TableSink& tables = {});
 Node read_toml(const std::string& content, const std::string& file, Diagnostics& diagnostics);
 
 }  // namespace strata::load
