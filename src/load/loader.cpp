@@ -39,6 +39,7 @@ bool load_document(const std::string& content, const std::string& file, Format f
   if (syntax.has_errors()) return false;
   diagnostics.append(table_diagnostics);
   if (schema.tables.empty()) {
+    read_tables.tables.shrink_to_fit();  // the tables were counted only as they came
     schema.tables = std::move(read_tables.tables);
   } else {
     schema.tables.reserve(schema.tables.size() + read_tables.tables.size());

@@ -318,6 +318,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     helper_rows.second = connection.query(kIndexesQuery, {managed});
   }
 
+  schema.tables.reserve(table_rows.size());
   for (const auto& row : table_rows) {
     model::Table t;
     t.name = text(row, 2);
@@ -336,9 +337,17 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     return it == by_oid.end() ? nullptr : &schema.tables[it->second];
   };
 
-  for (const auto& row : helper_rows.first) {
+  const Rows& column_rows = helper_rows.first;
+  for (std::size_t i = 0; i < column_rows.size(); ++i) {
+    const auto row = column_rows[i];
     model::Table* t = table_of(text(row, 0));
     if (!t) continue;
+    if (t->columns.empty()) {
+      // The rows come in table order: a table's columns are the run of rows with its oid.
+      std::size_t end = i + 1;
+      while (end < column_rows.size() && column_rows[end].view(0) == row.view(0)) ++end;
+      t->columns.reserve(end - i);
+    }
     model::Column c;
     c.name = text(row, 1);
     c.type = text(row, 2);
