@@ -141,17 +141,23 @@ Rows Connection::query(const std::string& sql,
     }
     result = tx.exec(prepared);
   }
+  // libpqxx's iterators are themselves the row and the field they point at;
+  // dereferencing one would copy the result handle (two reference counts)
+  // for every field, a tenth of the client's time at 5,000 tables.
+  auto each_field = [&result](auto&& fn) {
+    for (auto row = result.begin(), rows_end = result.end(); row != rows_end; ++row) {
+      const pqxx::row& r = row;
+      for (auto field = r.begin(), fields_end = r.end(); field != fields_end; ++field) fn(static_cast<const pqxx::field&>(field));
+    }
+  };
   Rows rows(static_cast<std::size_t>(result.columns()));
   std::size_t text_bytes = 0;
-  for (const auto& r : result)
-    for (const auto& field : r) text_bytes += field.size();
+  each_field([&](const pqxx::field& f) { text_bytes += f.size(); });
   rows.reserve(result.size(), text_bytes);
-  for (const auto& r : result) {
-    for (const auto& field : r) {
-      if (field.is_null()) rows.add_null();
-      else rows.add_field(std::string_view(field.c_str(), field.size()));
-    }
-  }
+  each_field([&](const pqxx::field& f) {
+    if (f.is_null()) rows.add_null();
+    else rows.add_field(std::string_view(f.c_str(), f.size()));
+  });
   return rows;
 }
 
