@@ -115,8 +115,7 @@ void Connection::exec_one(const std::string& sql) {
   tx.exec_params(sql);
 }
 
-Rows Connection::query(const std::string& sql,
-                                               const std::vector<std::optional<std::string>>& params) {
+Rows Connection::query(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
   pqxx::nontransaction tx(*connection_);
   ++queries_;
   pqxx::result result;
@@ -147,7 +146,8 @@ Rows Connection::query(const std::string& sql,
   auto each_field = [&result](auto&& fn) {
     for (auto row = result.begin(), rows_end = result.end(); row != rows_end; ++row) {
       const pqxx::row& r = row;
-      for (auto field = r.begin(), fields_end = r.end(); field != fields_end; ++field) fn(static_cast<const pqxx::field&>(field));
+      for (auto field = r.begin(), fields_end = r.end(); field != fields_end; ++field)
+        fn(static_cast<const pqxx::field&>(field));
     }
   };
   Rows rows(static_cast<std::size_t>(result.columns()));
