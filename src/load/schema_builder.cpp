@@ -142,6 +142,19 @@ std::optional<long long> read_whole_number(const MapReader& r, const char* key, 
   }
 }
 
+// The options a sequence and an identity column's sequence share, under the same keys.
+model::SequenceOptions read_sequence_options(const MapReader& r, const std::string& what) {
+  auto number = [&](const char* key) { return read_whole_number(r, key, what); };
+  model::SequenceOptions options;
+  options.start = number("start");
+  options.increment = number("increment");
+  options.min_value = number("min");
+  options.max_value = number("max");
+  options.cache = number("cache");
+  options.cycle = r.boolean("cycle").value_or(false);
+  return options;
+}
+
 std::optional<model::ReferentialAction> read_action(const MapReader& r, const std::string& key) {
   auto text = r.string(key);
   if (!text) return std::nullopt;
@@ -256,15 +269,7 @@ void read_column(const Node& node, Table& table, std::vector<std::string>& inlin
       MapReader ir(*identity, "\"identity\" of " + label, {"generated", "start", "increment", "min", "max", "cache", "cycle"},
                    diagnostics);
       kind = ir.get("generated");
-      auto number = [&](const char* key) { return read_whole_number(ir, key, "the identity of " + label); };
-      model::SequenceOptions options;
-      options.start = number("start");
-      options.increment = number("increment");
-      options.min_value = number("min");
-      options.max_value = number("max");
-      options.cache = number("cache");
-      options.cycle = ir.boolean("cycle").value_or(false);
-      column.set_identity_sequence(options);
+      column.set_identity_sequence(read_sequence_options(ir, "the identity of " + label));
     }
     const std::string v = kind && kind->is_scalar() ? model::to_lower(kind->text) : "always";
     if (v == "always" || v == "by default" || v == "by_default") {
@@ -634,13 +639,7 @@ void build_schema(Node&& root, model::Schema& schema, Diagnostics& diagnostics) 
     sequence.name = qr.string("name", true).value_or("");
     sequence.schema = qr.string("schema").value_or("");
     sequence.type = qr.string("type").value_or("bigint");
-    auto number = [&](const char* key) { return read_whole_number(qr, key, "sequence " + quoted(sequence.name)); };
-    sequence.start = number("start");
-    sequence.increment = number("increment");
-    sequence.min_value = number("min");
-    sequence.max_value = number("max");
-    sequence.cache = number("cache");
-    sequence.cycle = qr.boolean("cycle").value_or(false);
+    sequence.set_options(read_sequence_options(qr, "sequence " + quoted(sequence.name)));
     sequence.comment = qr.string("comment");
     schema.sequences.push_back(sequence);
   });

@@ -71,8 +71,7 @@ class BoxedOptional {
   void reset() { value_.reset(); }
 
   // A copy as a std::optional, for code written against one.
-  std::optional<T> optional() const { return value_ ? std::optional<T>(*value_) : std::nullopt; }
-  operator std::optional<T>() const { return optional(); }  // NOLINT: implicit
+  operator std::optional<T>() const { return value_ ? std::optional<T>(*value_) : std::nullopt; }  // NOLINT: implicit
 
   friend bool operator==(const BoxedOptional& a, const BoxedOptional& b) {
     if (a.has_value() != b.has_value()) return false;

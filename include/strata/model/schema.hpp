@@ -311,6 +311,15 @@ struct Sequence {
   bool cycle = false;
   std::optional<std::string> comment;
   SourceLocation where;
+
+  void set_options(const SequenceOptions& o) {
+    start = o.start;
+    increment = o.increment;
+    min_value = o.min_value;
+    max_value = o.max_value;
+    cache = o.cache;
+    cycle = o.cycle;
+  }
 };
 
 struct Schema {

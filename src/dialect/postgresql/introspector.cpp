@@ -499,15 +499,9 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     q.schema = text(row, 0) == "public" ? "" : text(row, 0);
     q.name = text(row, 1);
     q.type = text(row, 2);
-    const model::SequenceOptions o =
-        sequence_options(std::stoll(text(row, 3)), std::stoll(text(row, 4)), std::stoll(text(row, 5)),
-                         std::stoll(text(row, 6)), std::stoll(text(row, 7)), text(row, 8) == "t", std::stoll(text(row, 10)));
-    q.start = o.start;
-    q.increment = o.increment;
-    q.min_value = o.min_value;
-    q.max_value = o.max_value;
-    q.cache = o.cache;
-    q.cycle = o.cycle;
+    q.set_options(sequence_options(std::stoll(text(row, 3)), std::stoll(text(row, 4)), std::stoll(text(row, 5)),
+                                   std::stoll(text(row, 6)), std::stoll(text(row, 7)), text(row, 8) == "t",
+                                   std::stoll(text(row, 10))));
     q.comment = row[9];
     schema.sequences.push_back(std::move(q));
   }

@@ -26,7 +26,7 @@ class Rows {
     // The field's text; "" for null.
     std::string_view view(std::size_t column) const {
       const std::uint64_t end = *end_of(column) & ~kNull;
-      const std::uint64_t begin = first_ + column == 0 ? 0 : end_of(column)[-1] & ~kNull;
+      const std::uint64_t begin = (first_ + column == 0) ? 0 : (end_of(column)[-1] & ~kNull);
       return std::string_view(text_ + begin, end - begin);
     }
     std::string text(std::size_t column) const { return std::string(view(column)); }
