@@ -233,13 +233,14 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   std::optional<PhaseTimer> step(std::in_place, "normalize: check expressions");
   // The tables not built: the unchanged ones, and later the grafted ones.
   std::set<std::string> left_out = whole ? std::set<std::string>() : unchanged;
-  model::Schema desired = diff::without_tables(document, left_out, *this);
+  auto built = [&](const model::Table& t) { return left_out.count(table_key(t)) == 0; };
   // Expressions are checked before any reaches the server, each at its line.
   const std::size_t errors_before = diagnostics.error_count();
   auto contained = [&](const std::string& sql, const SourceLocation& where, const std::string& what) {
     if (auto reason = leaves_its_clause(sql)) diagnostics.error(where, what + " would not stay inside its clause: " + *reason);
   };
-  for (const model::Table& t : desired.tables) {
+  for (const model::Table& t : document.tables) {
+    if (!built(t)) continue;
     for (const model::Column& c : t.columns) {
       const std::string column = quoted(t.name + "." + c.name);
       contained(c.type, c.type_where.known() ? c.type_where : c.where, "the type of column " + column);
@@ -254,7 +255,8 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
         if (k.is_expression()) contained(k.expression, i.where, "an expression of index " + quoted(i.name));
     }
   }
-  for (const model::Table& t : desired.tables) {
+  for (const model::Table& t : document.tables) {
+    if (!built(t)) continue;
     for (const model::Policy& p : t.policies) {
       const std::string what = "policy " + quoted(p.name) + " of table " + quoted(t.name);
       if (p.using_clause) contained(*p.using_clause, p.where, "the using of " + what);
@@ -267,22 +269,34 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
     if (t.partition_by) contained(*t.partition_by, t.where, "the partition_by of table " + quoted(t.name));
     for (const model::Partition& p : t.partitions) contained(p.bound, p.where, "the bound of partition " + quoted(p.name));
   }
-  for (const model::View& v : desired.views) contained(v.sql, v.where, "view " + quoted(v.name));
-  for (const model::Domain& d : desired.domains) {
+  for (const model::View& v : document.views) contained(v.sql, v.where, "view " + quoted(v.name));
+  for (const model::Domain& d : document.domains) {
     if (d.default_value && d.default_value->kind == model::Default::Kind::Expression)
       contained(d.default_value->expression, d.default_value->where, "default of domain " + quoted(d.name));
     for (const model::CheckConstraint& k : d.checks) contained(k.expression, k.where, "a check of domain " + quoted(d.name));
   }
   if (diagnostics.error_count() > errors_before) return {};
-  if (desired.tables.empty() && desired.enums.empty() && desired.domains.empty() && desired.sequences.empty() &&
-      desired.views.empty() && desired.triggers.empty() && desired.extensions.empty() && desired.functions.empty() &&
-      desired.grants.empty()) {
+  if (std::none_of(document.tables.begin(), document.tables.end(), built) && document.enums.empty() &&
+      document.domains.empty() && document.sequences.empty() && document.views.empty() && document.triggers.empty() &&
+      document.extensions.empty() && document.functions.empty() && document.grants.empty()) {
     // Nothing the engine has to spell or check (a database that already
     // matches its files): no scratch database, so no CREATEDB needed and no
     // time spent.
     model::Schema nothing;
-    nothing.grants_managed = desired.grants_managed;
+    nothing.grants_managed = document.grants_managed;
     return nothing;
+  }
+  // What is built. Where stand-ins may leave most tables out (below), it
+  // first holds only what tables use (types, sequences, extensions), so that
+  // the tables the stand-ins settle are never copied, nor planned.
+  const bool standins = current && !whole;
+  model::Schema desired;
+  if (standins) {
+    std::set<std::string> every_table;
+    for (const model::Table& t : document.tables) every_table.insert(table_key(t));
+    desired = diff::without_tables(document, every_table, *this);
+  } else {
+    desired = diff::without_tables(document, left_out, *this);
   }
 
   step.emplace("normalize: create the scratch database");
@@ -421,18 +435,18 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   // judging by the server (grafts.hpp). With views, functions, triggers,
   // policies or grants every table is built anyway.
   std::map<std::string, model::Table> grafted;
-  if (current && !whole && diagnostics.error_count() == errors_before) {
-    step.emplace("normalize: stand-ins");
-    AsStored found = compare_as_stored(c, document, *current, unchanged, *this);
-    if (found.unchanged.size() > unchanged.size() || !found.grafted.empty()) {
+  if (standins) {
+    if (diagnostics.error_count() == errors_before) {
+      step.emplace("normalize: stand-ins");
+      AsStored found = compare_as_stored(c, document, *current, unchanged, *this);
       unchanged = std::move(found.unchanged);
       grafted = std::move(found.grafted);
       left_out = unchanged;
       for (const auto& entry : grafted) left_out.insert(entry.first);
-      desired = diff::without_tables(document, left_out, *this);
-      plan = creation_plan();
+      step.emplace("normalize: build in the scratch database");
     }
-    step.emplace("normalize: build in the scratch database");
+    desired = diff::without_tables(document, left_out, *this);
+    plan = creation_plan();
   }
   // Views are created in passes, since the document does not say which view
   // reads which: a view whose creation fails is tried again once others exist.
