@@ -64,6 +64,84 @@ TEST_CASE("PostgreSQL introspection gives the session its JIT setting back", "[p
   }
 }
 
+TEST_CASE("PostgreSQL introspection within what a document built reads that database as a full read does", "[postgresql]") {
+  // A plain document leaves every kind but tables out; a rich one needs each kind it has.
+  const std::string plain = R"YAML(
+tables:
+  - name: team
+    columns:
+      - { name: id, type: serial, primary_key: true }
+      - { name: name, type: text, unique: true }
+  - name: hero
+    columns:
+      - { name: id, type: bigint, identity: always, primary_key: true }
+      - { name: team_id, type: integer, nullable: true, references: { table: team, column: id } }
+      - { name: power, type: "numeric(10,2)", default: 0, check: "power >= 0" }
+    indexes:
+      - { name: hero_power, columns: [power], where: "power > 10" }
+)YAML";
+  const std::string rich = plain + R"YAML(
+  - name: events
+    partition_by: range (created_at)
+    row_level_security: true
+    columns:
+      - { name: id, type: bigint }
+      - { name: created_at, type: date }
+    primary_key: [id, created_at]
+    partitions:
+      - { name: events_2024, bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" }
+    policies:
+      - { name: recent, using: "created_at > '2024-06-01'" }
+enums:
+  - { name: mood, values: [sad, happy] }
+sequences:
+  - { name: ticket_numbers, start: 100 }
+functions:
+  - name: touch
+    sql: CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$
+views:
+  - { name: strong, sql: "SELECT id, power FROM hero WHERE power > 5" }
+triggers:
+  - { name: hero_touch, table: hero, sql: CREATE TRIGGER hero_touch BEFORE UPDATE ON hero FOR EACH ROW EXECUTE FUNCTION touch() }
+)YAML";
+  for (const std::string& text : {plain, rich}) {
+    PgDatabase db("strata_test");
+    REQUIRE_PG_SERVER(db);
+    TempDir dir;
+    dir.write("schema.yaml", text);
+    const load::LoadResult document = load::load_schema_path(dir.file("schema.yaml"));
+    std::string problems;
+    for (const Diagnostic& problem : document.diagnostics.all()) problems += problem.str() + "\n";
+    INFO(problems);
+    REQUIRE_FALSE(document.diagnostics.has_errors());
+    const auto url = config::parse_database_url(db.url());
+    const dialect::Dialect& d = dialect::dialect_for(url);
+    Diagnostics warnings;
+    auto target = d.open(url, dialect::OpenMode::ReadWrite);
+    target->execute(reconcile(d, target->introspect(), load_desired(dir.file("schema.yaml"), d, url, warnings)).statements);
+
+    dialect::postgresql::Connection full_reader(db.url()), scoped_reader(db.url());
+    const model::Schema full = dialect::postgresql::introspect(full_reader, {"public"});
+    const auto scope = dialect::postgresql::Scope::built_from(document.schema);
+    const model::Schema scoped = dialect::postgresql::introspect(scoped_reader, {"public"}, std::nullopt, scope);
+    CHECK(emit::write_document(scoped, load::Format::Yaml) == emit::write_document(full, load::Format::Yaml));
+    if (text == plain) {
+      CHECK(scoped_reader.queries_sent() + 11 == full_reader.queries_sent());  // only tables, columns, constraints and indexes
+    } else {
+      CHECK(scope.views);
+      CHECK(scope.functions);
+      CHECK(scope.policies);
+      CHECK(scope.partitions);
+      CHECK(scoped.views.size() == 1);
+      CHECK(scoped.functions.size() == 1);
+      CHECK(scoped.triggers.size() == 1);
+      CHECK(scoped.sequences.size() == 1);
+      CHECK(scoped.enums.size() == 1);
+      CHECK(scoped_reader.queries_sent() + 1 == full_reader.queries_sent());  // all but grants
+    }
+  }
+}
+
 TEST_CASE("PostgreSQL query rows keep every field's text, empty strings and nulls apart", "[postgresql]") {
   PgDatabase db("strata_test");
   REQUIRE_PG_SERVER(db);

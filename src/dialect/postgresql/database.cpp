@@ -90,9 +90,12 @@ PostgresqlDatabase::~PostgresqlDatabase() {
   }
 }
 
-model::Schema PostgresqlDatabase::introspect() {
+model::Schema PostgresqlDatabase::introspect() { return introspect(Scope(), true); }
+
+model::Schema PostgresqlDatabase::introspect(const Scope& scope, bool second_connection) {
   try {
-    return postgresql::introspect(*connection_, schemas_, conninfo_);
+    return postgresql::introspect(*connection_, schemas_, second_connection ? std::optional<std::string>(conninfo_) : std::nullopt,
+                                  scope);
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {

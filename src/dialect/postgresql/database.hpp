@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "dialect/postgresql/connection.hpp"
+#include "dialect/postgresql/introspector.hpp"
 #include "strata/dialect/dialect.hpp"
 
 namespace strata::dialect::postgresql {
@@ -19,6 +20,9 @@ class PostgresqlDatabase final : public Database {
   ~PostgresqlDatabase() override;
 
   model::Schema introspect() override;
+  // Only the kinds in scope (introspector.hpp); the largest queries on a
+  // second connection at the same time if second_connection.
+  model::Schema introspect(const Scope& scope, bool second_connection);
   void execute(const std::vector<Statement>& statements) override;
   bool exists() const override { return true; }
   std::vector<AppliedVersion> applied_versions() override;

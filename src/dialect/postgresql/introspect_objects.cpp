@@ -194,8 +194,10 @@ model::ExclusionConstraint parse_exclusion(const std::string& definition) {
 }
 
 void introspect_objects(Connection& connection, const std::string& managed, const std::map<std::string, std::size_t>& tables,
-                        model::Schema& schema) {
-  for (const auto& row : connection.query(kViewsQuery, {managed})) {
+                        const Scope& scope, model::Schema& schema) {
+  // A kind outside scope reads as no rows.
+  auto read = [&](bool wanted, const char* sql) { return wanted ? connection.query(sql, {managed}) : Rows(); };
+  for (const auto& row : read(scope.views, kViewsQuery)) {
     model::View v;
     v.schema = schema_of(text(row, 0));
     v.name = text(row, 1);
@@ -211,7 +213,7 @@ void introspect_objects(Connection& connection, const std::string& managed, cons
     v.depends_on = strings(text(row, 7));
     schema.views.push_back(std::move(v));
   }
-  for (const auto& row : connection.query(kFunctionsQuery, {managed})) {
+  for (const auto& row : read(scope.functions, kFunctionsQuery)) {
     model::Function f;
     f.schema = schema_of(text(row, 0));
     f.name = text(row, 1);
@@ -226,7 +228,7 @@ void introspect_objects(Connection& connection, const std::string& managed, cons
     f.depends_on = strings(text(row, 8));
     schema.functions.push_back(std::move(f));
   }
-  for (const auto& row : connection.query(kTriggersQuery, {managed})) {
+  for (const auto& row : read(scope.triggers, kTriggersQuery)) {
     model::Trigger t;
     const std::string ns = text(row, 0);
     t.table = model::relation_label(ns, text(row, 1));
@@ -237,7 +239,7 @@ void introspect_objects(Connection& connection, const std::string& managed, cons
     t.depends_on.push_back(ns + "." + text(row, 1));  // its table
     schema.triggers.push_back(std::move(t));
   }
-  for (const auto& row : connection.query(kPoliciesQuery, {managed})) {
+  for (const auto& row : read(scope.policies, kPoliciesQuery)) {
     auto found = tables.find(text(row, 0));
     if (found == tables.end()) continue;
     model::Policy p;
@@ -257,7 +259,7 @@ void introspect_objects(Connection& connection, const std::string& managed, cons
     p.depends_on = strings(text(row, 7));
     schema.tables[found->second].policies.push_back(std::move(p));
   }
-  for (const auto& row : connection.query(kPartitionsQuery, {managed})) {
+  for (const auto& row : read(scope.partitions, kPartitionsQuery)) {
     auto found = tables.find(text(row, 0));
     if (found == tables.end()) continue;
     model::Partition p;
@@ -266,7 +268,7 @@ void introspect_objects(Connection& connection, const std::string& managed, cons
     p.bound = text(row, 3);
     schema.tables[found->second].partitions.push_back(std::move(p));
   }
-  for (const auto& row : connection.query(kFunctionUsesQuery, {managed})) {
+  for (const auto& row : read(scope.functions, kFunctionUsesQuery)) {
     auto found = tables.find(text(row, 0));
     if (found == tables.end()) continue;
     model::FunctionUse use;
@@ -279,9 +281,9 @@ void introspect_objects(Connection& connection, const std::string& managed, cons
     schema.tables[found->second].function_uses.push_back(std::move(use));
   }
   // One grant per object, role and grant option, privileges in GRANT order.
-  schema.grants_managed = true;
+  schema.grants_managed = scope.grants;
   std::map<std::tuple<std::string, std::string, std::string, bool>, std::vector<std::string>> grants;
-  for (const auto& row : connection.query(kGrantsQuery, {managed}))
+  for (const auto& row : read(scope.grants, kGrantsQuery))
     grants[{text(row, 0), text(row, 1), text(row, 2), text(row, 4) == "t"}].push_back(text(row, 3));
   for (auto& [key, privileges] : grants) {
     model::Grant g;

@@ -10,14 +10,15 @@
 #include <string>
 
 #include "dialect/postgresql/connection.hpp"
+#include "dialect/postgresql/introspector.hpp"
 #include "strata/model/schema.hpp"
 
 namespace strata::dialect::postgresql {
 
 // managed: the managed schemas as an array literal; tables: table oid ->
-// position in schema.tables (the tables already read).
+// position in schema.tables (the tables already read); scope: the kinds to read.
 void introspect_objects(Connection& connection, const std::string& managed, const std::map<std::string, std::size_t>& tables,
-                        model::Schema& schema);
+                        const Scope& scope, model::Schema& schema);
 
 // Privileges in the order GRANT statements list them (SELECT, INSERT, ...).
 int privilege_rank(const std::string& privilege);

@@ -282,8 +282,24 @@ bool is_default_constraint_name(const std::string& table, const std::vector<std:
   return name.size() == 63 && expected.size() > 63 && expected.substr(expected.size() - 4) == name.substr(59);
 }
 
+Scope Scope::built_from(const model::Schema& document) {
+  // An extension may bring objects of any kind along.
+  if (!document.extensions.empty()) return {};
+  Scope scope = tables_only();
+  scope.types = !document.enums.empty() || !document.domains.empty() || !document.sequences.empty();
+  scope.views = !document.views.empty();
+  scope.functions = !document.functions.empty();
+  scope.triggers = !document.triggers.empty();
+  scope.grants = document.grants_managed || !document.grants.empty();
+  for (const model::Table& t : document.tables) {
+    scope.policies = scope.policies || !t.policies.empty();
+    scope.partitions = scope.partitions || !t.partitions.empty();
+  }
+  return scope;
+}
+
 model::Schema introspect(Connection& connection, const std::vector<std::string>& schemas,
-                         const std::optional<std::string>& helper_conninfo) {
+                         const std::optional<std::string>& helper_conninfo, const Scope& scope) {
   model::Schema schema;
   const std::string managed = array_literal(schemas);
   std::map<std::string, std::size_t> by_oid;
@@ -467,7 +483,9 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     t->indexes.push_back(std::move(index));
   }
 
-  for (const auto& row : connection.query(kEnumsQuery, {managed})) {
+  // A kind outside scope reads as no rows.
+  auto read = [&](bool wanted, const char* sql) { return wanted ? connection.query(sql, {managed}) : Rows(); };
+  for (const auto& row : read(scope.types, kEnumsQuery)) {
     model::EnumType e;
     e.schema = text(row, 0) == "public" ? "" : text(row, 0);
     e.name = text(row, 1);
@@ -475,7 +493,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     e.comment = row[3];
     schema.enums.push_back(std::move(e));
   }
-  for (const auto& row : connection.query(kDomainsQuery, {managed})) {
+  for (const auto& row : read(scope.types, kDomainsQuery)) {
     model::Domain d;
     d.schema = text(row, 0) == "public" ? "" : text(row, 0);
     d.name = text(row, 1);
@@ -494,7 +512,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     }
     schema.domains.push_back(std::move(d));
   }
-  for (const auto& row : connection.query(kSequencesQuery, {managed})) {
+  for (const auto& row : read(scope.types, kSequencesQuery)) {
     model::Sequence q;
     q.schema = text(row, 0) == "public" ? "" : text(row, 0);
     q.name = text(row, 1);
@@ -505,8 +523,9 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     q.comment = row[9];
     schema.sequences.push_back(std::move(q));
   }
-  for (const auto& row : connection.query(kExtensionsQuery)) schema.extensions.push_back(text(row, 0));
-  introspect_objects(connection, managed, by_oid, schema);
+  if (scope.types)
+    for (const auto& row : connection.query(kExtensionsQuery)) schema.extensions.push_back(text(row, 0));
+  introspect_objects(connection, managed, by_oid, scope, schema);
   return schema;
 }
 

@@ -14,11 +14,30 @@
 
 namespace strata::dialect::postgresql {
 
+// What introspect reads. Tables, with their columns, keys, checks and
+// indexes, are always read; each other kind can be left out where the
+// database is known to hold none of it (a scratch database strata built
+// itself), which saves a catalog query, and the server's first look at its
+// catalogs in a new database, per kind.
+struct Scope {
+  bool types = true;       // enums, domains, sequences no column owns, extensions
+  bool views = true;
+  bool functions = true;   // functions and procedures, and the table parts that call them
+  bool triggers = true;
+  bool policies = true;
+  bool partitions = true;
+  bool grants = true;
+
+  static Scope tables_only() { return {false, false, false, false, false, false, false}; }
+  // What a database holds that was built from document (and nothing else).
+  static Scope built_from(const model::Schema& document);
+};
+
 // helper_conninfo: the same database, for a second connection that runs the
 // largest queries at the same time (the server answers them on two cores);
 // if it cannot connect, they run on connection after the others.
 model::Schema introspect(Connection& connection, const std::vector<std::string>& schemas,
-                         const std::optional<std::string>& helper_conninfo = std::nullopt);
+                         const std::optional<std::string>& helper_conninfo = std::nullopt, const Scope& scope = {});
 
 // How a deparsed default reads back: literal ('a'::text, 42, true, NULL) or expression.
 model::Default classify_default(const std::string& deparsed);

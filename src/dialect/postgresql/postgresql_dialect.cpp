@@ -23,6 +23,11 @@ namespace strata::dialect::postgresql {
 
 namespace {
 
+// From about this many tables in the scratch database, reading their columns
+// and indexes on a second connection (introspector.hpp) saves more than
+// opening that connection costs.
+constexpr std::size_t kTablesWorthASecondConnection = 200;
+
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 // The managed schemas plus every schema the document uses.
@@ -572,7 +577,10 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   create_dependents(views, after_views, attempt, diagnostics);
   if (diagnostics.error_count() > errors_before) return {};
   step.emplace("normalize: read back");
-  model::Schema normalized = scratch->introspect();
+  // A second connection costs a few milliseconds to open: more than it saves
+  // on the few tables most plans build.
+  const bool second_connection = desired.tables.size() + context.size() >= kTablesWorthASecondConnection;
+  model::Schema normalized = scratch->introspect(Scope::built_from(desired), second_connection);
   if (whole && !unchanged.empty()) context.insert(unchanged.begin(), unchanged.end());
   if (!context.empty()) {
     auto in_context = [&](const model::Table& t) { return context.count(table_key(t)) > 0; };

@@ -147,7 +147,7 @@ AsStored compare_as_stored(Connection& connection, const model::Schema& document
     }
   }
 
-  const model::Schema read = introspect(connection, {kSchema});
+  const model::Schema read = introspect(connection, {kSchema}, std::nullopt, Scope::tables_only());
   std::map<std::string, const model::Table*> by_name;
   for (const model::Table& t : read.tables) by_name[t.name] = &t;
   shared.read_back(read);
