@@ -43,7 +43,8 @@ load::LoadResult timed_load(const std::string& path) {
 }  // namespace
 
 model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& dialect, const config::DatabaseUrl& target,
-                              Diagnostics& warnings, const model::Schema* current) {
+                              Diagnostics& warnings, const model::Schema* current,
+                              std::unique_ptr<dialect::Groundwork> groundwork) {
   Diagnostics& diagnostics = loaded.diagnostics;
   if (!diagnostics.has_errors()) {
     PhaseTimer timer("validate (engine rules)");
@@ -54,7 +55,8 @@ model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& d
     PhaseTimer timer("normalize");
     std::set<std::string> unchanged;
     if (current) unchanged = diff::unchanged_tables(*current, loaded.schema, dialect);
-    normalized = dialect.normalize(loaded.schema, target, diagnostics, unchanged, current);
+    normalized = dialect.normalize(loaded.schema, target, diagnostics, unchanged, current, groundwork.get());
+    groundwork.reset();  // what normalize did not take is undone now, not when the plan is printed
     if (!unchanged.empty() && !diagnostics.has_errors())
       add_unchanged_from_current(loaded.schema, *current, unchanged, dialect, normalized);
   }
@@ -81,7 +83,9 @@ DocumentAndDatabase load_with_current(const std::string& path, const dialect::Di
     return out;
   };
   const config::DatabaseUrl before = url;
-  // If the document throws, the future's destructor waits for the thread.
+  // If the document throws, the future's destructor waits for the thread,
+  // and the groundwork's destructor undoes it.
+  std::unique_ptr<dialect::Groundwork> groundwork = dialect.start_groundwork(before);
   std::future<Read> reading = std::async(std::launch::async, read, before);
   DocumentAndDatabase result;
   result.document = load_document(path, dialect);
@@ -93,6 +97,7 @@ DocumentAndDatabase load_with_current(const std::string& path, const dialect::Di
   if (url.schemas != before.schemas) database = read(url);
   result.database = std::move(database.first);
   result.current = std::move(database.second);
+  result.groundwork = std::move(groundwork);
   return result;
 }
 

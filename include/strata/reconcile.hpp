@@ -21,9 +21,11 @@ namespace strata {
 // are appended to warnings. current, when given, is the schema the result
 // will be compared with: tables it already holds as the document describes
 // them are taken from it instead of going through the engine (fast, and the
-// same result; see diff/unchanged.hpp).
+// same result; see diff/unchanged.hpp). groundwork, when given, is what
+// dialect.start_groundwork(target) returned; it is released once normalized.
 model::Schema prepare_desired(load::LoadResult loaded, const dialect::Dialect& dialect, const config::DatabaseUrl& target,
-                              Diagnostics& warnings, const model::Schema* current = nullptr);
+                              Diagnostics& warnings, const model::Schema* current = nullptr,
+                              std::unique_ptr<dialect::Groundwork> groundwork = nullptr);
 
 // Loads the schema files and checks them for the dialect, before any
 // database is opened. Throws InvalidDocument (exit 3) listing every problem;
@@ -34,10 +36,13 @@ load::LoadResult load_document(const std::string& path, const dialect::Dialect& 
 // database, opened and read. Both are read at once, the database on a
 // second thread while the files are parsed: a server answers its catalog
 // queries (and SQLite reads its schema) while this process parses YAML.
+// Meanwhile the dialect starts the groundwork of normalizing for the
+// database (Dialect::start_groundwork), for prepare_desired.
 struct DocumentAndDatabase {
   load::LoadResult document;
   std::unique_ptr<dialect::Database> database;
   model::Schema current;
+  std::unique_ptr<dialect::Groundwork> groundwork;
 };
 
 // url gains the schemas the document uses (manage_schemas_of). The database

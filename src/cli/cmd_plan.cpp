@@ -49,7 +49,7 @@ int run_plan(const GlobalOptions& global, const PlanOptions& options) {
                                               " and the schema files put nothing in it; check [database] schemas or STRATA_SCHEMAS");
   }
   model::Schema current = std::move(read.current);
-  model::Schema desired = prepare_desired(std::move(document), dialect, url, warnings, &current);
+  model::Schema desired = prepare_desired(std::move(document), dialect, url, warnings, &current, std::move(read.groundwork));
   plan::RenderOptions render;
   render.online = settings.online;
   render.lock_timeout = settings.lock_timeout;

@@ -96,7 +96,7 @@ Normalized normalize_against(PgDatabase& db, const std::string& text) {
   out.unchanged = diff::unchanged_tables(current, loaded.schema, d);
   Diagnostics diagnostics;
   const model::Schema document = loaded.schema;
-  model::Schema normalized = d.normalize(document, url, diagnostics, out.unchanged, &current);
+  model::Schema normalized = d.normalize(document, url, diagnostics, out.unchanged, &current, nullptr);
   if (diagnostics.has_errors()) {
     for (const Diagnostic& item : diagnostics.all()) out.error += item.str() + "\n";
     return out;

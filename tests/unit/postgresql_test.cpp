@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "dialect/postgresql/connection.hpp"
+#include "dialect/postgresql/database.hpp"
 #include "dialect/postgresql/introspector.hpp"
 #include "strata/config/url.hpp"
 #include "strata/dialect/dialect.hpp"
@@ -335,6 +336,59 @@ TEST_CASE("scratch databases go to --dev-url when the target role cannot create 
   auto revision = run_strata("revision -m first --url " + plain + " --dev-url " + db.server(), dir.path());
   INFO(revision.err);
   CHECK(revision.exit_code == 0);
+}
+
+TEST_CASE("a scratch database made in advance is taken whole, or undone when not needed", "[postgresql]") {
+  PgDatabase db("strata_test");
+  REQUIRE_PG_SERVER(db);
+  using dialect::postgresql::ScratchInAdvance;
+  // This process's scratch databases (their names carry its id).
+  const std::string mine = "SELECT count(*) FROM pg_database WHERE datname LIKE 'strata\\_scratch\\_" +
+                           std::to_string(::getpid()) + "\\_%'";
+  REQUIRE(db.value(mine) == "0");
+  auto wait_until_created = [&] {
+    for (int i = 0; i < 200 && db.value(mine) == "0"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  };
+
+  SECTION("not needed at once: its creation is cancelled or it is dropped") {
+    { ScratchInAdvance ahead(db.url()); }
+    CHECK(db.value(mine) == "0");
+  }
+  SECTION("not needed once made: dropped") {
+    {
+      ScratchInAdvance ahead(db.url());
+      wait_until_created();
+      REQUIRE(db.value(mine) == "1");
+    }
+    CHECK(db.value(mine) == "0");
+  }
+  SECTION("taken: a database of its own, dropped with it") {
+    ScratchInAdvance ahead(db.url());
+    {
+      auto scratch = ahead.take(db.url(), {"public"});
+      REQUIRE(scratch);
+      scratch->connection().exec("CREATE TABLE only_here (id integer)");
+      CHECK(scratch->introspect().tables.size() == 1);
+      CHECK(db.value("SELECT count(*) FROM pg_class WHERE relname = 'only_here'") == "0");
+      CHECK(db.value(mine) == "1");
+      CHECK_FALSE(ahead.take(db.url(), {"public"}));  // once only
+    }
+    CHECK(db.value(mine) == "0");
+  }
+  SECTION("made on another server than normalize asks for: not taken, and dropped") {
+    {
+      ScratchInAdvance ahead(db.url());
+      CHECK_FALSE(ahead.take(db.server(), {"public"}));
+    }
+    CHECK(db.value(mine) == "0");
+  }
+  SECTION("refused by the server: not taken, so that normalize reports why") {
+    db.exec("DROP ROLE IF EXISTS strata_advance_user; CREATE ROLE strata_advance_user LOGIN NOCREATEDB;");
+    const std::string host = db.url().substr(db.url().find('@') + 1);
+    ScratchInAdvance ahead("postgresql://strata_advance_user@" + host);
+    CHECK_FALSE(ahead.take("postgresql://strata_advance_user@" + host, {"public"}));
+    CHECK(db.value(mine) == "0");
+  }
 }
 
 TEST_CASE("plan counts failing rows on PostgreSQL too", "[postgresql][hazards]") {

@@ -113,6 +113,14 @@ class Database {
   virtual long long count(const std::string& sql) = 0;
 };
 
+// What a dialect starts for normalize before the document is read (see
+// Dialect::start_groundwork). Destroying it undoes whatever normalize did
+// not take.
+class Groundwork {
+ public:
+  virtual ~Groundwork() = default;
+};
+
 class Dialect : public diff::Comparator {
  public:
   virtual std::string name() const = 0;
@@ -128,10 +136,18 @@ class Dialect : public diff::Comparator {
   // result: the engine sees them only where another object needs them.
   // Given the current schema, an engine that rewrites what it stores may add
   // the keys of more tables to unchanged: those that differ from current only
-  // in how the document spells them.
+  // in how the document spells them. groundwork, when given, is what
+  // start_groundwork(target) returned.
   virtual model::Schema normalize(const model::Schema& desired, const config::DatabaseUrl& target,
                                   Diagnostics& diagnostics, std::set<std::string>& unchanged,
-                                  const model::Schema* current) const = 0;
+                                  const model::Schema* current, Groundwork* groundwork) const = 0;
+  // Starts, on a thread of its own, what normalize will need for target and
+  // can get ready while the document and the database are read (PostgreSQL:
+  // its scratch database). nullptr when there is nothing to start.
+  virtual std::unique_ptr<Groundwork> start_groundwork(const config::DatabaseUrl& target) const {
+    (void)target;
+    return nullptr;
+  }
   // Statements that carry out an ordered plan (plan.options says how).
   virtual std::vector<Statement> render(const plan::Plan& plan) const = 0;
   // Hazards only this engine has (locks, table rewrites), beyond plan::find_hazards.

@@ -34,6 +34,9 @@ class Connection {
   int server_version() const { return connection_->server_version(); }
   // False once the server has gone away (session terminated, server restarted).
   bool is_open() const { return connection_->is_open(); }
+  // Asks the server to stop the statement this connection is running, which
+  // then fails; another thread may call it while one runs.
+  void cancel() { connection_->cancel_query(); }
 
  private:
   std::unique_ptr<pqxx::connection> connection_;

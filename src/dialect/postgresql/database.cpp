@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "dialect/postgresql/introspector.hpp"
+#include "strata/timing.hpp"
 
 namespace strata::dialect::postgresql {
 
@@ -41,6 +42,23 @@ std::string trimmed(std::string s) {
   return s;
 }
 
+// A name no other scratch database has: this process's id, a count and a random part.
+std::string scratch_name() {
+  static std::atomic<int> counter{0};
+  std::random_device rd;
+  return "strata_scratch_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+         std::to_string(rd() % 100000);
+}
+
+void drop_database(const std::string& conninfo, const std::string& name) {
+  try {
+    Connection maintenance(conninfo);
+    maintenance.exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  } catch (const std::exception&) {
+    // Best effort: a leftover scratch database is named strata_scratch_* and holds no data.
+  }
+}
+
 }  // namespace
 
 PostgresqlDatabase::PostgresqlDatabase(const std::string& conninfo, std::vector<std::string> schemas)
@@ -58,10 +76,7 @@ PostgresqlDatabase::PostgresqlDatabase(const std::string& conninfo, std::vector<
 
 std::unique_ptr<PostgresqlDatabase> PostgresqlDatabase::create_scratch(const std::string& conninfo,
                                                                        std::vector<std::string> schemas) {
-  static std::atomic<int> counter{0};
-  std::random_device rd;
-  const std::string name = "strata_scratch_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
-                           std::to_string(rd() % 100000);
+  const std::string name = scratch_name();
   {
     Connection maintenance(conninfo);
     try {
@@ -73,7 +88,18 @@ std::unique_ptr<PostgresqlDatabase> PostgresqlDatabase::create_scratch(const std
                                             "PostgreSQL stores them");
     }
   }
-  auto db = std::make_unique<PostgresqlDatabase>(with_database(conninfo, name), std::move(schemas));
+  return adopt_scratch(conninfo, name, std::move(schemas));
+}
+
+std::unique_ptr<PostgresqlDatabase> PostgresqlDatabase::adopt_scratch(const std::string& conninfo, const std::string& name,
+                                                                      std::vector<std::string> schemas) {
+  std::unique_ptr<PostgresqlDatabase> db;
+  try {
+    db = std::make_unique<PostgresqlDatabase>(with_database(conninfo, name), std::move(schemas));
+  } catch (...) {
+    drop_database(conninfo, name);
+    throw;
+  }
   db->drop_conninfo_ = conninfo;
   db->drop_name_ = name;
   return db;
@@ -82,12 +108,60 @@ std::unique_ptr<PostgresqlDatabase> PostgresqlDatabase::create_scratch(const std
 PostgresqlDatabase::~PostgresqlDatabase() {
   if (drop_name_.empty()) return;
   connection_.reset();
-  try {
-    Connection maintenance(drop_conninfo_);
-    maintenance.exec("DROP DATABASE IF EXISTS " + drop_name_ + " WITH (FORCE)");
-  } catch (const std::exception&) {
-    // Best effort: a leftover scratch database is named strata_scratch_* and holds no data.
+  drop_database(drop_conninfo_, drop_name_);
+}
+
+ScratchInAdvance::ScratchInAdvance(std::string conninfo) : conninfo_(std::move(conninfo)), name_(scratch_name()) {
+  created_ = std::async(std::launch::async, [this] {
+    Connection maintenance(conninfo_);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (cancelled_) throw std::runtime_error("not needed");
+      creating_ = &maintenance;
+    }
+    try {
+      maintenance.exec("CREATE DATABASE " + name_ + " TEMPLATE template0");
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      creating_ = nullptr;
+      throw;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    creating_ = nullptr;
+  });
+}
+
+ScratchInAdvance::~ScratchInAdvance() {
+  if (taken_) return;
+  PhaseTimer timer("scratch database not needed: cancelled or dropped");
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cancelled_ = true;
+    if (creating_) {
+      try {
+        creating_->cancel();
+      } catch (const std::exception&) {
+        // Not cancelled: the database is created, and dropped below.
+      }
+    }
   }
+  try {
+    created_.get();
+  } catch (const std::exception&) {
+    return;  // never created, or cancelled: the server undid it
+  }
+  drop_database(conninfo_, name_);
+}
+
+std::unique_ptr<PostgresqlDatabase> ScratchInAdvance::take(const std::string& conninfo, std::vector<std::string> schemas) {
+  if (taken_ || conninfo != conninfo_) return nullptr;
+  taken_ = true;
+  try {
+    created_.get();
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+  return PostgresqlDatabase::adopt_scratch(conninfo_, name_, std::move(schemas));
 }
 
 model::Schema PostgresqlDatabase::introspect() { return introspect(Scope(), true); }

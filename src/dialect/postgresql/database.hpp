@@ -4,7 +4,9 @@
 // leaves a lock behind and concurrent appliers queue.
 #pragma once
 
+#include <future>
 #include <memory>
+#include <mutex>
 
 #include "dialect/postgresql/connection.hpp"
 #include "dialect/postgresql/introspector.hpp"
@@ -17,6 +19,9 @@ class PostgresqlDatabase final : public Database {
   PostgresqlDatabase(const std::string& conninfo, std::vector<std::string> schemas);
   // A scratch database: created on the server of conninfo, dropped with this object.
   static std::unique_ptr<PostgresqlDatabase> create_scratch(const std::string& conninfo, std::vector<std::string> schemas);
+  // The scratch database named name, already created on the server of conninfo; dropped with this object.
+  static std::unique_ptr<PostgresqlDatabase> adopt_scratch(const std::string& conninfo, const std::string& name,
+                                                           std::vector<std::string> schemas);
   ~PostgresqlDatabase() override;
 
   model::Schema introspect() override;
@@ -45,6 +50,32 @@ class PostgresqlDatabase final : public Database {
   std::string drop_name_;
   int lock_timeout_ms_ = 600'000;
   bool version_table_known_ = false;  // created or seen by a committed migration of this connection
+};
+
+// A scratch database created on a thread of its own while the document and
+// the target are read: the server's copy of template0 takes 30-100 ms, which
+// then costs no time of its own. Unless normalize takes it, it is undone
+// when this is destroyed: its creation cancelled, or the database dropped.
+class ScratchInAdvance final : public Groundwork {
+ public:
+  explicit ScratchInAdvance(std::string conninfo);
+  ~ScratchInAdvance() override;
+  ScratchInAdvance(const ScratchInAdvance&) = delete;
+  ScratchInAdvance& operator=(const ScratchInAdvance&) = delete;
+
+  // The scratch database once created, if it was created on the server of
+  // conninfo; nullptr otherwise (its creation failed, say for want of the
+  // CREATEDB privilege: create_scratch then says why).
+  std::unique_ptr<PostgresqlDatabase> take(const std::string& conninfo, std::vector<std::string> schemas);
+
+ private:
+  std::string conninfo_;
+  std::string name_;
+  std::future<void> created_;
+  std::mutex mutex_;
+  bool cancelled_ = false;
+  Connection* creating_ = nullptr;  // while the creating thread's connection is open
+  bool taken_ = false;
 };
 
 }  // namespace strata::dialect::postgresql

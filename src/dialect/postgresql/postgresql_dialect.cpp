@@ -168,6 +168,11 @@ void check_created_objects(const model::Schema& desired, const model::Schema& no
   }
 }
 
+// Where scratch databases go: the server --dev-url names, or target's own.
+const std::string& scratch_server(const config::DatabaseUrl& target) {
+  return target.scratch_conninfo.empty() ? target.conninfo : target.scratch_conninfo;
+}
+
 }  // namespace
 
 std::unique_ptr<Database> PostgresqlDialect::open(const config::DatabaseUrl& url, OpenMode) const {
@@ -175,8 +180,12 @@ std::unique_ptr<Database> PostgresqlDialect::open(const config::DatabaseUrl& url
 }
 
 std::unique_ptr<Database> PostgresqlDialect::open_scratch(const config::DatabaseUrl& target) const {
-  const std::string& server = target.scratch_conninfo.empty() ? target.conninfo : target.scratch_conninfo;
-  return PostgresqlDatabase::create_scratch(server, target.schemas.empty() ? std::vector<std::string>{"public"} : target.schemas);
+  return PostgresqlDatabase::create_scratch(scratch_server(target),
+                                            target.schemas.empty() ? std::vector<std::string>{"public"} : target.schemas);
+}
+
+std::unique_ptr<Groundwork> PostgresqlDialect::start_groundwork(const config::DatabaseUrl& target) const {
+  return std::make_unique<ScratchInAdvance>(scratch_server(target));
 }
 
 void PostgresqlDialect::validate(const model::Schema& desired, Diagnostics& diagnostics) const {
@@ -229,7 +238,7 @@ void PostgresqlDialect::validate(const model::Schema& desired, Diagnostics& diag
 
 model::Schema PostgresqlDialect::normalize(const model::Schema& document, const config::DatabaseUrl& target,
                                           Diagnostics& diagnostics, std::set<std::string>& unchanged,
-                                          const model::Schema* current) const {
+                                          const model::Schema* current, Groundwork* groundwork) const {
   // Views, functions, triggers, policies and grants may read any table, so
   // with any of them every table is created; the unchanged ones are left
   // out of the result afterwards.
@@ -307,8 +316,10 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   step.emplace("normalize: create the scratch database");
   config::DatabaseUrl server = target;
   server.schemas = schemas_for(server, document);
-  auto scratch = PostgresqlDatabase::create_scratch(server.scratch_conninfo.empty() ? server.conninfo : server.scratch_conninfo,
-                                                    server.schemas);
+  auto* in_advance = dynamic_cast<ScratchInAdvance*>(groundwork);
+  std::unique_ptr<PostgresqlDatabase> scratch;
+  if (in_advance) scratch = in_advance->take(scratch_server(server), server.schemas);
+  if (!scratch) scratch = PostgresqlDatabase::create_scratch(scratch_server(server), server.schemas);
   Connection& c = scratch->connection();
   for (const std::string& s : server.schemas)
     if (s != "public") c.exec("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(s));

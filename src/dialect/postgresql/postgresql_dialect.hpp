@@ -13,7 +13,9 @@ class PostgresqlDialect final : public Dialect {
   std::unique_ptr<Database> open(const config::DatabaseUrl& url, OpenMode mode) const override;
   void validate(const model::Schema& desired, Diagnostics& diagnostics) const override;
   model::Schema normalize(const model::Schema& desired, const config::DatabaseUrl& target, Diagnostics& diagnostics,
-                          std::set<std::string>& unchanged, const model::Schema* current) const override;
+                          std::set<std::string>& unchanged, const model::Schema* current,
+                          Groundwork* groundwork) const override;
+  std::unique_ptr<Groundwork> start_groundwork(const config::DatabaseUrl& target) const override;
   std::vector<Statement> render(const plan::Plan& plan) const override;
   std::vector<plan::Hazard> engine_hazards(const plan::Plan& plan) const override;
   std::unique_ptr<Database> open_scratch(const config::DatabaseUrl& target) const override;

@@ -266,7 +266,7 @@ void SqliteDialect::validate(const model::Schema& desired, Diagnostics& diagnost
 
 model::Schema SqliteDialect::normalize(const model::Schema& document, const config::DatabaseUrl&,
                                        Diagnostics& diagnostics, std::set<std::string>& unchanged,
-                                       const model::Schema*) const {
+                                       const model::Schema*, Groundwork*) const {
   const model::Schema desired = diff::without_tables(document, unchanged, *this);
   auto scratch = std::make_unique<Connection>(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY);
   const std::size_t errors_before = diagnostics.error_count();
