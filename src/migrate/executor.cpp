@@ -25,30 +25,36 @@ dialect::MigrationRun make_run(const Migration& m, dialect::MigrationRun::Direct
   return run;
 }
 
+// A failed statement as an Error naming file, line and statement.
+Error migration_failed(const Migration& m, dialect::MigrationRun::Direction direction, const std::string& recorded_before,
+                       const dialect::StatementFailed& e) {
+  const auto& statements = direction == dialect::MigrationRun::Direction::Up ? m.up : m.down;
+  std::string message = "migration " + file_name(m) + " failed";
+  if (e.statement() < statements.size()) {
+    const ScriptStatement& s = statements[e.statement()];
+    message = m.file + ":" + std::to_string(s.line) + ": error: migration " + file_name(m) + " (" +
+              (direction == dialect::MigrationRun::Direction::Up ? "up" : "down") + "), statement " +
+              std::to_string(e.statement() + 1) + " failed: " + e.what() + "\n  " + s.sql;
+  } else {
+    message += ": " + std::string(e.what());
+  }
+  message += m.transactional ? "\nthe migration was rolled back; the recorded version is still " +
+                                   (recorded_before.empty() ? std::string("none (base)") : recorded_before)
+                             : "\nthis migration runs without a transaction (-- strata:no-transaction): "
+                               "statements before the failing one stay applied; check the database";
+  return Error(ExitCode::MigrationFailed, message);
+}
+
 // Runs one migration; a failure becomes an Error naming file, line and
 // statement. expect_newest: see MigrationRun (VersionsChanged passes through).
 bool run_one(dialect::Database& database, const Migration& m, dialect::MigrationRun::Direction direction,
              const std::string& recorded_before, std::optional<std::string> expect_newest = std::nullopt) {
-  const auto& statements = direction == dialect::MigrationRun::Direction::Up ? m.up : m.down;
   dialect::MigrationRun run = make_run(m, direction);
   run.expect_newest = std::move(expect_newest);
   try {
     return database.run_migration(run);
   } catch (const dialect::StatementFailed& e) {
-    std::string message = "migration " + file_name(m) + " failed";
-    if (e.statement() < statements.size()) {
-      const ScriptStatement& s = statements[e.statement()];
-      message = m.file + ":" + std::to_string(s.line) + ": error: migration " + file_name(m) + " (" +
-                (direction == dialect::MigrationRun::Direction::Up ? "up" : "down") + "), statement " +
-                std::to_string(e.statement() + 1) + " failed: " + e.what() + "\n  " + s.sql;
-    } else {
-      message += ": " + std::string(e.what());
-    }
-    message += m.transactional ? "\nthe migration was rolled back; the recorded version is still " +
-                                     (recorded_before.empty() ? std::string("none (base)") : recorded_before)
-                               : "\nthis migration runs without a transaction (-- strata:no-transaction): "
-                                 "statements before the failing one stay applied; check the database";
-    throw Error(ExitCode::MigrationFailed, message);
+    throw migration_failed(m, direction, recorded_before, e);
   }
 }
 
@@ -152,12 +158,36 @@ int apply_migrations(dialect::Database& database, const Directory& directory, co
   // checks it under the lock, so a rollback by another process in between is
   // noticed instead of building on a state that is gone.
   std::string recorded = state.current_version();
-  for (std::size_t i = 0; i < todo.size(); ++i) {
-    const Migration* m = todo[i];
-    const auto started = std::chrono::steady_clock::now();
-    bool ran = false;
+  auto newer = [](const std::string& a, const std::string& b) { return a.empty() || version_less(a, b) ? b : a; };
+  std::size_t next = 0;  // the first migration of todo not yet ended
+  while (next < todo.size()) {
+    // The rest in one call: the database may send several at once. Each
+    // expects the newest version its predecessors leave.
+    std::vector<dialect::MigrationRun> runs;
+    std::string expected = recorded;
+    for (std::size_t i = next; i < todo.size(); ++i) {
+      runs.push_back(make_run(*todo[i], dialect::MigrationRun::Direction::Up));
+      runs.back().expect_newest = expected;
+      expected = newer(expected, todo[i]->version);
+    }
+    const std::size_t first = next;
+    auto started = std::chrono::steady_clock::now();
     try {
-      ran = run_one(database, *m, dialect::MigrationRun::Direction::Up, recorded, recorded);
+      database.run_migrations(runs, [&](std::size_t i, bool ran) {
+        const Migration* m = todo[first + i];
+        recorded = newer(recorded, m->version);  // recorded now, by this process or by another one
+        const auto now = std::chrono::steady_clock::now();
+        if (ran) {
+          ++applied;
+          progress << "applied " << file_name(*m) << " in " << seconds(now - started) << "\n";
+        } else {
+          progress << "skipped " << file_name(*m) << ": another process applied it\n";
+        }
+        started = now;
+        next = first + i + 1;
+      });
+    } catch (const dialect::StatementFailed& e) {
+      throw migration_failed(*todo[next], dialect::MigrationRun::Direction::Up, recorded, e);
     } catch (const dialect::VersionsChanged& e) {
       // Plan again from what the version table says now, with the same checks.
       progress << "the recorded versions changed while this apply ran (another strata process rolled back or "
@@ -168,16 +198,7 @@ int apply_migrations(dialect::Database& database, const Directory& directory, co
       todo = pending_up_to(state, options.to);
       refuse_unallowed_hazards(todo, options.allowances);
       recorded = state.current_version();
-      i = static_cast<std::size_t>(-1);  // from the first pending migration again
-      continue;
-    }
-    // Recorded now, by this process or by another one.
-    if (recorded.empty() || version_less(recorded, m->version)) recorded = m->version;
-    if (ran) {
-      ++applied;
-      progress << "applied " << file_name(*m) << " in " << seconds(std::chrono::steady_clock::now() - started) << "\n";
-    } else {
-      progress << "skipped " << file_name(*m) << ": another process applied it\n";
+      next = 0;  // from the first pending migration again
     }
   }
   const std::string newest = compare_history(directory, database.applied_versions()).current_version();

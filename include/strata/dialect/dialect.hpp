@@ -4,6 +4,7 @@
 // call the rest.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -103,6 +104,16 @@ class Database {
   // got there first). Throws StatementFailed, or VersionsChanged (see
   // MigrationRun::expect_newest).
   virtual bool run_migration(const MigrationRun& run) = 0;
+  // Runs migrations in order, as run_migration called for each in turn
+  // would, and calls done(i, ran) as migration i ends. A dialect may send
+  // several to the server at once: each is still its own transaction, and
+  // none runs unless every one before it ended. Throws as run_migration for
+  // the first that fails (the one after the last done); those before it
+  // stay applied.
+  virtual void run_migrations(const std::vector<MigrationRun>& runs,
+                              const std::function<void(std::size_t index, bool ran)>& done) {
+    for (std::size_t i = 0; i < runs.size(); ++i) done(i, run_migration(runs[i]));
+  }
   // Replaces the version table's rows, running nothing (stamp).
   virtual void set_versions(const std::vector<AppliedVersion>& versions) = 0;
   // How long to wait for another process's lock before failing.

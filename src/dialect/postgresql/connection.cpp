@@ -115,6 +115,61 @@ void Connection::exec_one(const std::string& sql) {
   tx.exec_params(sql);
 }
 
+namespace {
+
+// libpq shows where an error is with "LINE n:", counted in the text sent. In
+// a batch that is the whole message; the statement's own count is what a
+// reader can find in the file.
+std::string with_line_within_statement(std::string message, int first_line) {
+  const std::string mark = "\nLINE ";
+  const std::size_t at = message.find(mark);
+  if (at == std::string::npos) return message;
+  const std::size_t digits = at + mark.size();
+  std::size_t end = digits;
+  while (end < message.size() && std::isdigit(static_cast<unsigned char>(message[end]))) ++end;
+  if (end == digits || end >= message.size() || message[end] != ':') return message;
+  const int line = std::stoi(message.substr(digits, end - digits)) - first_line + 1;
+  if (line < 1) return message;
+  return message.replace(digits, end - digits, std::to_string(line));
+}
+
+}  // namespace
+
+void Connection::exec_batch(const std::vector<std::string>& statements,
+                            const std::function<void(std::size_t, const pqxx::result&)>& each_done) {
+  if (statements.empty()) return;
+  pqxx::nontransaction tx(*connection_);
+  pqxx::pipeline pipeline(tx);
+  // Held back until all are in, then sent as one message.
+  pipeline.retain(static_cast<int>(statements.size()));
+  // The pipeline joins the statements with "; " and sends a "SELECT 1; "
+  // ahead of them (to tell a syntax error, which rejects the whole message
+  // before anything runs, from a failure of one statement). Each statement
+  // gets lines of its own, so that a line comment at its end cannot swallow
+  // the separator, and so that where it starts is known.
+  std::vector<pqxx::pipeline::query_id> ids;
+  std::vector<int> first_lines;
+  int line = 1;
+  for (const std::string& s : statements) {
+    ids.push_back(pipeline.insert("\n" + s + "\n"));
+    first_lines.push_back(line + 1);
+    line += 2 + static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+  }
+  ++queries_;
+  pipeline.resume();
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    pqxx::result result;
+    try {
+      result = pipeline.retrieve(ids[i]);
+    } catch (const pqxx::sql_error& e) {
+      throw BatchFailed(i, true, with_line_within_statement(e.what(), first_lines[i]));
+    } catch (const std::exception& e) {
+      throw BatchFailed(i, false, e.what());
+    }
+    if (each_done) each_done(i, result);
+  }
+}
+
 Rows Connection::query(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
   pqxx::nontransaction tx(*connection_);
   ++queries_;

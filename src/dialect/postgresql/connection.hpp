@@ -4,8 +4,10 @@
 
 #include <pqxx/pqxx>
 
+#include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,21 @@
 #include "strata/config/url.hpp"
 
 namespace strata::dialect::postgresql {
+
+// A statement of Connection::exec_batch failed; none after it ran. Unless
+// the server said so (an SQL error), the connection broke, or the results
+// did not match the statements sent.
+class BatchFailed : public std::runtime_error {
+ public:
+  BatchFailed(std::size_t index, bool server_error, const std::string& message)
+      : std::runtime_error(message), index_(index), server_error_(server_error) {}
+  std::size_t index() const { return index_; }  // 0-based, in the statements given
+  bool server_error() const { return server_error_; }
+
+ private:
+  std::size_t index_;
+  bool server_error_;
+};
 
 class Connection {
  public:
@@ -26,6 +43,13 @@ class Connection {
   // Runs exactly one statement: through the extended protocol, where the
   // server refuses a second one instead of running it.
   void exec_one(const std::string& sql);
+  // Runs statements in order, sent in one message: one round trip to the
+  // server for all of them. Each must be a single statement. each_done(i,
+  // result) is called as statement i's result arrives. Throws BatchFailed
+  // naming the first that failed, with the server's message as a lone exec
+  // of it would give (its LINE counted within that statement).
+  void exec_batch(const std::vector<std::string>& statements,
+                  const std::function<void(std::size_t, const pqxx::result&)>& each_done = {});
   Rows query(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
   std::size_t queries_sent() const { return queries_; }
   std::string quote(const std::string& value);

@@ -27,7 +27,8 @@ constexpr const char* kCreateVersionTable =
 
 // One advisory lock key for all of strata's migration work in a database.
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(hashtext('strata_schema_versions'))";
-constexpr const char* kTryLock = "SELECT pg_try_advisory_xact_lock(hashtext('strata_schema_versions'))";
+constexpr const char* kTryLockCall = "pg_try_advisory_xact_lock(hashtext('strata_schema_versions'))";
+const std::string kTryLock = std::string("SELECT ") + kTryLockCall;
 // The sessions holding that lock: pg_locks splits a bigint key into classid
 // (high 32 bits) and objid (low 32 bits), with objsubid 1.
 constexpr const char* kLockHolders =
@@ -36,6 +37,15 @@ constexpr const char* kLockHolders =
     "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
     "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
     "AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtext('strata_schema_versions')::bigint";
+
+constexpr const char* kSessionEnded =
+    "lost the connection to the server: the session was ended (terminated, or the server restarted or stopped)";
+
+Error lost_while_committing(const MigrationRun& run) {
+  return Error(ExitCode::Connection, "lost the connection to the server while committing migration " + run.version + "_" +
+                                         run.name + ": the server may or may not have recorded it; run strata status "
+                                                    "to see which, then strata apply");
+}
 
 std::string trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -208,6 +218,7 @@ void PostgresqlDatabase::execute(const std::vector<Statement>& statements) {
 std::vector<AppliedVersion> PostgresqlDatabase::applied_versions() {
   std::vector<AppliedVersion> out;
   if (connection_->query("SELECT to_regclass('public.strata_schema_versions')")[0][0] == std::nullopt) return out;
+  version_table_known_ = true;
   for (const auto& row : connection_->query(
            "SELECT version, name, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
            "duration_ms FROM public.strata_schema_versions ORDER BY length(version), version")) {
@@ -217,14 +228,204 @@ std::vector<AppliedVersion> PostgresqlDatabase::applied_versions() {
   return out;
 }
 
+namespace {
+
+// What each statement of a message of migrations is. The results of
+// strata's own statements are checked for their shape, so that a message
+// PostgreSQL reads as more statements than strata sent is noticed rather
+// than miscounted.
+struct Slot {
+  enum class Kind { Begin, Lock, Check, Statement, Record, Commit };
+  std::size_t run;
+  Kind kind;
+  std::size_t statement = 0;  // for Kind::Statement: its index in the run
+};
+
+bool result_fits(const Slot& slot, const pqxx::result& result) {
+  switch (slot.kind) {
+    case Slot::Kind::Begin:
+    case Slot::Kind::Commit: return result.columns() == 0 && result.affected_rows() == 0;
+    case Slot::Kind::Lock: return result.columns() == 3 && result.size() == 1;
+    case Slot::Kind::Check: return result.columns() == 1 && result.size() == 1;
+    case Slot::Kind::Record: return result.columns() == 0 && result.affected_rows() == 1;
+    case Slot::Kind::Statement: return true;
+  }
+  return true;
+}
+
+// See run_chained.
+constexpr std::size_t kQuickMessagesFirst = 16;
+constexpr std::chrono::milliseconds kQuickMessage(50);
+constexpr std::size_t kMostMigrationsPerMessage = 64;
+
+}  // namespace
+
+// The statements of one migration after BEGIN: the lock, taken by a
+// statement of its own so that the next one reads the version table as the
+// lock's previous holder committed it, then a check that fails (division by
+// zero) unless the lock is held and the version table is as the executor
+// planned from, so that nothing after it runs.
+std::vector<std::string> PostgresqlDatabase::lock_and_check(const MigrationRun& run) {
+  const bool up = run.direction == MigrationRun::Direction::Up;
+  std::string ready = "current_setting('strata.migration_lock')::boolean AND " + std::string(up ? "NOT " : "") +
+                      "EXISTS (SELECT 1 FROM public.strata_schema_versions WHERE version = " +
+                      connection_->quote(run.version) + ")";
+  if (run.expect_newest && run.expect_newest->empty()) {
+    ready += " AND NOT EXISTS (SELECT 1 FROM public.strata_schema_versions)";
+  } else if (run.expect_newest) {
+    // The newest in the executor's order (shorter first, then byte by byte),
+    // in one pass over the table rather than a sort of it.
+    const std::string newest = connection_->quote(*run.expect_newest);
+    const std::string size = std::to_string(run.expect_newest->size());
+    ready += " AND EXISTS (SELECT 1 FROM public.strata_schema_versions WHERE version = " + newest +
+             ") AND NOT EXISTS (SELECT 1 FROM public.strata_schema_versions WHERE octet_length(version) > " + size +
+             " OR (octet_length(version) = " + size + " AND version COLLATE \"C\" > " + newest + "))";
+  }
+  // When it started, for its duration: now() is the same for every
+  // transaction of one message.
+  return {"SELECT set_config('lock_timeout', '" + std::to_string(lock_timeout_ms_) +
+              "', true), set_config('strata.migration_started', clock_timestamp()::text, true), "
+              "set_config('strata.migration_lock', " + kTryLockCall + "::text, true)",
+          "SELECT 1 / (" + ready + ")::int"};
+}
+
+std::size_t PostgresqlDatabase::run_chained(const std::vector<MigrationRun>& runs, std::size_t begin, std::size_t end,
+                                            const std::function<void(std::size_t, bool)>& done) {
+  std::vector<std::string> batch;
+  std::vector<Slot> slots;
+  auto add = [&](std::string sql, std::size_t run, Slot::Kind kind, std::size_t statement = 0) {
+    batch.push_back(std::move(sql));
+    slots.push_back({run, kind, statement});
+  };
+  for (std::size_t r = begin; r < end; ++r) {
+    const MigrationRun& run = runs[r];
+    add("BEGIN", r, Slot::Kind::Begin);
+    std::vector<std::string> checks = lock_and_check(run);
+    add(std::move(checks[0]), r, Slot::Kind::Lock);
+    add(std::move(checks[1]), r, Slot::Kind::Check);
+    for (std::size_t i = 0; i < run.statements.size(); ++i) add(run.statements[i], r, Slot::Kind::Statement, i);
+    // The duration is the server's, from the lock to the version row.
+    const std::string version = connection_->quote(run.version);
+    if (run.direction == MigrationRun::Direction::Up) {
+      add("INSERT INTO public.strata_schema_versions (version, name, checksum, duration_ms) VALUES (" + version + ", " +
+              connection_->quote(run.name) + ", " + connection_->quote(run.checksum) +
+              ", (extract(epoch FROM clock_timestamp() - current_setting('strata.migration_started')::timestamptz) "
+              "* 1000)::bigint)",
+          r, Slot::Kind::Record);
+    } else {
+      add("DELETE FROM public.strata_schema_versions WHERE version = " + version, r, Slot::Kind::Record);
+    }
+    add("COMMIT", r, Slot::Kind::Commit);
+  }
+  // Each migration still ran in its own transaction, with its version row.
+  auto misread = [&](std::size_t run) {
+    return Error(ExitCode::MigrationFailed,
+                 "PostgreSQL returned results that do not match the statements strata sent for migration " +
+                     runs[run].version + "_" + runs[run].name + " and those sent with it (a statement of the file " +
+                     "that strata read as one and PostgreSQL as several?); each migration ran in its own " +
+                     "transaction with its version row, but strata cannot tell which committed: run strata status");
+  };
+  // Every statement of a migration file starts a message, which carries
+  // what strata runs after it up to the next one: after a migration's last
+  // statement, its version row and COMMIT, then the next migration's BEGIN,
+  // lock and check. One round trip per statement; the statement running is
+  // the one pg_stat_activity shows first, and its result is seen as it ends.
+  // Once kQuickMessagesFirst messages in a row came back quickly, a message
+  // takes whole migrations, twice as many each time up to
+  // kMostMigrationsPerMessage. A slow statement is then hidden in one
+  // message at most (the server sends a message's results when it has run
+  // all of it: the progress of the migrations before it waits too), after
+  // which messages are one statement again. A deploy of a few migrations is
+  // never batched; a database built from hundreds is, after the first ones.
+  std::size_t budget = 1;  // migrations per message; 1: one statement per message
+  std::size_t quick_in_a_row = 0;
+  std::size_t first = 0;
+  try {
+    while (first < batch.size()) {
+      // The message ends before the statement that would exceed the budget.
+      std::size_t last = first + 1;
+      std::size_t migrations = slots[first].kind == Slot::Kind::Statement ? 1 : 0;  // whose statements it holds
+      for (; last < batch.size(); ++last) {
+        const Slot& slot = slots[last];
+        if (slot.kind != Slot::Kind::Statement) continue;
+        if (budget == 1) break;
+        if (slot.statement != 0) continue;  // a migration's statements stay together
+        if (migrations == budget) break;
+        ++migrations;
+      }
+      const std::vector<std::string> message(batch.begin() + first, batch.begin() + last);
+      const auto sent = std::chrono::steady_clock::now();
+      try {
+        connection_->exec_batch(message, [&](std::size_t index, const pqxx::result& result) {
+          const Slot& slot = slots[first + index];
+          if (!result_fits(slot, result)) throw misread(slot.run);
+          if (slot.kind == Slot::Kind::Commit) done(slot.run, true);
+        });
+      } catch (const BatchFailed& e) {
+        throw BatchFailed(first + e.index(), e.server_error(), e.what());
+      }
+      if (std::chrono::steady_clock::now() - sent < kQuickMessage) {
+        if (++quick_in_a_row >= kQuickMessagesFirst) budget = std::min(budget * 2, kMostMigrationsPerMessage);
+      } else {
+        quick_in_a_row = 0;
+        budget = 1;
+      }
+      first = last;
+    }
+  } catch (const BatchFailed& e) {
+    const Slot& slot = slots[e.index()];
+    if (!e.server_error() && connection_->is_open()) throw misread(slot.run);
+    const std::size_t statement = slot.kind == Slot::Kind::Statement ? slot.statement : StatementFailed::npos;
+    if (connection_->is_open()) {
+      try {
+        connection_->exec("ROLLBACK");
+      } catch (const std::exception&) {
+      }
+    }
+    // A session the server ends sends its error first; the connection is
+    // seen closed only by the next exchange.
+    if (!connection_->is_open()) {
+      if (slot.kind == Slot::Kind::Commit) throw lost_while_committing(runs[slot.run]);
+      throw StatementFailed(statement, kSessionEnded);
+    }
+    // Nothing of it ran: the lock is held elsewhere or the version table
+    // changed, and run_migration's steps decide.
+    if (slot.kind == Slot::Kind::Begin || slot.kind == Slot::Kind::Lock || slot.kind == Slot::Kind::Check)
+      return slot.run;
+    throw StatementFailed(statement, trimmed(e.what()));
+  }
+  return end;
+}
+
+void PostgresqlDatabase::run_migrations(const std::vector<MigrationRun>& runs,
+                                        const std::function<void(std::size_t, bool)>& done) {
+  std::size_t next = 0;
+  while (next < runs.size()) {
+    // Migrations in transactions are chained once the version table is known
+    // to exist: a thousand small migrations otherwise spend most of their
+    // time waiting for round trips to the server.
+    if (runs[next].transactional && version_table_known_) {
+      std::size_t end = next;
+      while (end < runs.size() && runs[end].transactional) ++end;
+      next = run_chained(runs, next, end, done);
+      if (next == end) continue;
+    }
+    // One by one: the first migration (which creates the version table), a
+    // migration outside a transaction, or one whose lock another process
+    // holds or whose version table changed (these steps wait, and say why).
+    done(next, run_migration(runs[next]));
+    ++next;
+  }
+}
+
 bool PostgresqlDatabase::run_migration(const MigrationRun& run) {
   const bool up = run.direction == MigrationRun::Direction::Up;
   const auto started = std::chrono::steady_clock::now();
   std::size_t current = StatementFailed::npos;
   bool committing = false;
   try {
-    // Statements are grouped into as few round trips as the protocol allows:
-    // applying a thousand small migrations is mostly waiting for the server.
+    // Step by step: the lock may take a wait, which is reported, and the
+    // version table may have changed, which is said.
     if (run.transactional) {
       connection_->exec("BEGIN; SET LOCAL lock_timeout = " + std::to_string(lock_timeout_ms_));
       take_migration_lock();
@@ -271,12 +472,8 @@ bool PostgresqlDatabase::run_migration(const MigrationRun& run) {
       // back what it had not committed. A ROLLBACK now would only open a new
       // session, so none is sent.
       // (libpqxx's own text is about the closed handle, not the cause.)
-      if (committing && run.transactional)
-        throw Error(ExitCode::Connection,
-                    "lost the connection to the server while committing migration " + run.version + "_" + run.name +
-                        ": the server may or may not have recorded it; run strata status to see which, then strata apply");
-      throw StatementFailed(current, "lost the connection to the server: the session was ended (terminated, or the "
-                                     "server restarted or stopped)");
+      if (committing && run.transactional) throw lost_while_committing(run);
+      throw StatementFailed(current, kSessionEnded);
     }
     try {
       connection_->exec("ROLLBACK");

@@ -31,7 +31,13 @@ class PostgresqlDatabase final : public Database {
   void execute(const std::vector<Statement>& statements) override;
   bool exists() const override { return true; }
   std::vector<AppliedVersion> applied_versions() override;
+  // One by one, each a few round trips (see run_migrations).
   bool run_migration(const MigrationRun& run) override;
+  // Migrations in transactions take one round trip per statement of their
+  // files: strata's own statements (BEGIN, the lock and checks, the version
+  // row, COMMIT) travel with them.
+  void run_migrations(const std::vector<MigrationRun>& runs,
+                      const std::function<void(std::size_t, bool)>& done) override;
   void set_versions(const std::vector<AppliedVersion>& versions) override;
   void set_lock_timeout(int milliseconds) override;
   std::vector<std::string> missing_schemas() override;
@@ -41,6 +47,12 @@ class PostgresqlDatabase final : public Database {
 
  private:
   void take_migration_lock();
+  std::vector<std::string> lock_and_check(const MigrationRun& run);
+  // Runs runs[begin, end), calling done as each commits. Returns end, or
+  // the first that did not run because its lock was held elsewhere or the
+  // version table was not as planned; throws as run_migration.
+  std::size_t run_chained(const std::vector<MigrationRun>& runs, std::size_t begin, std::size_t end,
+                          const std::function<void(std::size_t, bool)>& done);
 
   std::string conninfo_;
   std::vector<std::string> schemas_;
@@ -49,7 +61,7 @@ class PostgresqlDatabase final : public Database {
   std::string drop_conninfo_;
   std::string drop_name_;
   int lock_timeout_ms_ = 600'000;
-  bool version_table_known_ = false;  // created or seen by a committed migration of this connection
+  bool version_table_known_ = false;  // read by applied_versions, or created by a committed migration
 };
 
 // A scratch database created on a thread of its own while the document and
