@@ -239,3 +239,81 @@ TEST_CASE("PostgreSQL: a migration whose session the server ends fails with its 
   CHECK(db.value("SELECT string_agg(version, ',') FROM strata_schema_versions") == "1");
   CHECK(db.value("SELECT to_regclass('two') IS NULL") == "t");
 }
+
+// Forty migrations, each creating table tN; the statement of each ends in a
+// line comment. Migration `failing` (if any) has up section `up` instead.
+// After the first sixteen, PostgreSQL apply sends whole migrations in one
+// message, so a failure there is read from the middle of a message.
+void forty_migrations(const TempDir& dir, int failing, const std::string& up) {
+  for (int n = 1; n <= 40; ++n) {
+    const std::string v = std::to_string(n);
+    dir.write("migrations/" + v + "_m" + v + ".sql",
+              "-- strata:up\n" + (n == failing ? up : "CREATE TABLE t" + v + " (id integer) -- table " + v + "\n") +
+                  "-- strata:down\nDROP TABLE t" + v + ";\n");
+  }
+  REQUIRE(run_strata("hash", dir.path()).exit_code == 0);
+}
+
+TEST_CASE("PostgreSQL: migrations sent together fail one at a time, named by file, line and statement",
+          "[postgresql][migrations][errors]") {
+  PgDatabase db("strata_chained");
+  REQUIRE_PG_SERVER(db);
+  TempDir dir;
+  dir.write("strata.toml", "[database]\nurl = \"" + db.url() + "\"\n");
+  auto recorded = [&] { return db.value("SELECT count(*) || ' up to ' || max(version::int) FROM strata_schema_versions"); };
+
+  SECTION("all forty, each statement ending in a line comment") {
+    forty_migrations(dir, 0, "");
+    auto apply = run_strata("apply", dir.path());
+    INFO(apply.err);
+    CHECK(apply.exit_code == 0);
+    CHECK(recorded() == "40 up to 40");
+    CHECK(db.value("SELECT count(*) FROM pg_tables WHERE tablename ~ '^t[0-9]+$'") == "40");
+    // Each duration is the migration's own, not the message's.
+    CHECK(db.value("SELECT max(duration_ms) < 1000 FROM strata_schema_versions") == "t");
+  }
+  SECTION("a failing statement: the line within the statement, and nothing of that migration or after it") {
+    forty_migrations(dir, 30, "CREATE TABLE t30 (id integer);\nINSERT INTO t30 VALUES (1);\n\nINSERT INTO missing VALUES (1);\n");
+    auto apply = run_strata("apply", dir.path());
+    INFO(apply.err);
+    CHECK(apply.exit_code == 5);
+    CHECK(apply.err.find("migrations/30_m30.sql:5: error: migration 30_m30.sql (up), statement 3 failed: ERROR:  "
+                         "relation \"missing\" does not exist\nLINE 1: INSERT INTO missing VALUES (1)") !=
+          std::string::npos);
+    CHECK(apply.err.find("the recorded version is still 29") != std::string::npos);
+    CHECK(recorded() == "29 up to 29");
+    CHECK(db.value("SELECT to_regclass('t30') IS NULL AND to_regclass('t31') IS NULL") == "t");
+  }
+  SECTION("a syntax error, which PostgreSQL finds before it runs anything of the message") {
+    forty_migrations(dir, 30, "CREATE TABLE t30 (id integer);\nCREATE TABLE t30b (\n  id integer,\n  oops oops oops\n);\n");
+    auto apply = run_strata("apply", dir.path());
+    INFO(apply.err);
+    CHECK(apply.exit_code == 5);
+    CHECK(apply.err.find("migrations/30_m30.sql:3: error: migration 30_m30.sql (up), statement 2 failed: ERROR:  "
+                         "syntax error at or near \"oops\"\nLINE 3:   oops oops oops") != std::string::npos);
+    CHECK(recorded() == "29 up to 29");
+    CHECK(db.value("SELECT to_regclass('t30') IS NULL") == "t");
+  }
+  SECTION("a deferred foreign key that fails at COMMIT") {
+    forty_migrations(dir, 30,
+                     "CREATE TABLE t30 (id integer PRIMARY KEY);\n"
+                     "CREATE TABLE c30 (p integer REFERENCES t30 DEFERRABLE INITIALLY DEFERRED);\n"
+                     "INSERT INTO c30 VALUES (7);\n");
+    auto apply = run_strata("apply", dir.path());
+    INFO(apply.err);
+    CHECK(apply.exit_code == 5);
+    CHECK(apply.err.find("migration 30_m30.sql failed: ERROR:  insert or update on table \"c30\" violates foreign key "
+                         "constraint") != std::string::npos);
+    CHECK(recorded() == "29 up to 29");
+    CHECK(db.value("SELECT to_regclass('t30') IS NULL") == "t");
+  }
+  // A rerun after the file is mended goes on from there.
+  if (db.value("SELECT count(*) FROM strata_schema_versions") == "29") {
+    dir.write("migrations/30_m30.sql", "-- strata:up\nCREATE TABLE t30 (id integer);\n-- strata:down\nDROP TABLE t30;\n");
+    REQUIRE(run_strata("hash", dir.path()).exit_code == 0);
+    auto rerun = run_strata("apply", dir.path());
+    INFO(rerun.err);
+    CHECK(rerun.exit_code == 0);
+    CHECK(recorded() == "40 up to 40");
+  }
+}

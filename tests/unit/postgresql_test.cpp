@@ -546,3 +546,47 @@ TEST_CASE("PostgreSQL refuses a column with an empty type, which only SQLite all
   CHECK(loaded.diagnostics.all().front().str().find("schema.yaml:4:26: error: column \"t.a\": PostgreSQL needs a type") !=
         std::string::npos);
 }
+
+TEST_CASE("PostgreSQL apply notices results that do not match the statements it sent, and says to check",
+          "[postgresql][migrations][errors]") {
+  PgDatabase db("strata_misread");
+  REQUIRE_PG_SERVER(db);
+  const auto url = config::parse_database_url(db.url());
+  auto database = dialect::dialect_for(url).open(url, dialect::OpenMode::ReadWrite);
+  REQUIRE(database->applied_versions().empty());
+  // The first migration creates the version table, step by step.
+  dialect::MigrationRun first;
+  first.version = "1";
+  first.name = "one";
+  first.checksum = "sha256:1";
+  first.statements = {"CREATE TABLE one (id integer)"};
+  first.expect_newest = "";
+  REQUIRE(database->run_migration(first));
+  // Two statements where strata would have split one: PostgreSQL returns a
+  // result more than strata counted.
+  std::vector<dialect::MigrationRun> runs(2, first);
+  runs[0].version = "2";
+  runs[0].statements = {"CREATE TABLE two (id integer); CREATE TABLE two_b (id integer)"};
+  runs[0].expect_newest = "1";
+  runs[1].version = "3";
+  runs[1].statements = {"CREATE TABLE three (id integer)"};
+  runs[1].expect_newest = "2";
+  std::vector<std::size_t> done;
+  try {
+    database->run_migrations(runs, [&](std::size_t i, bool) { done.push_back(i); });
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::MigrationFailed);
+    CHECK(std::string(e.what()).find("PostgreSQL returned results that do not match the statements strata sent for "
+                                     "migration 2_one") != std::string::npos);
+    CHECK(std::string(e.what()).find("run strata status") != std::string::npos);
+  }
+  CHECK(done.empty());
+  // Each migration ran whole, with its version row, or not at all.
+  const std::string tables = db.value("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables "
+                                      "WHERE schemaname = 'public' AND tablename <> 'strata_schema_versions'");
+  const std::string versions = db.value("SELECT string_agg(version, ',' ORDER BY version) FROM strata_schema_versions");
+  INFO(tables << " / " << versions);
+  CHECK((versions == "1,2" || versions == "1,2,3"));
+  CHECK(tables == (versions == "1,2" ? "one,two,two_b" : "one,three,two,two_b"));
+}

@@ -362,6 +362,22 @@ std::size_t PostgresqlDatabase::run_chained(const std::vector<MigrationRun>& run
           if (slot.kind == Slot::Kind::Commit) done(slot.run, true);
         });
       } catch (const BatchFailed& e) {
+        // PostgreSQL parses a whole message before it runs any of it, and a
+        // syntax error is then reported for the first statement. When that
+        // message held several migrations, the one that started in it runs
+        // again from its BEGIN, one statement per message, which names the
+        // statement the error is in.
+        if (e.server_error() && e.index() == 0 && budget > 1 && connection_->is_open()) {
+          try {
+            connection_->exec("ROLLBACK");
+          } catch (const std::exception&) {
+          }
+          const std::size_t run = slots[first].run;
+          while (first > 0 && !(slots[first].run == run && slots[first].kind == Slot::Kind::Begin)) --first;
+          budget = 1;
+          quick_in_a_row = 0;
+          continue;
+        }
         throw BatchFailed(first + e.index(), e.server_error(), e.what());
       }
       if (std::chrono::steady_clock::now() - sent < kQuickMessage) {
