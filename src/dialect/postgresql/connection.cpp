@@ -142,11 +142,10 @@ void Connection::exec_batch(const std::vector<std::string>& statements,
   pqxx::pipeline pipeline(tx);
   // Held back until all are in, then sent as one message.
   pipeline.retain(static_cast<int>(statements.size()));
-  // The pipeline joins the statements with "; " and sends a "SELECT 1; "
-  // ahead of them (to tell a syntax error, which rejects the whole message
-  // before anything runs, from a failure of one statement). Each statement
-  // gets lines of its own, so that a line comment at its end cannot swallow
-  // the separator, and so that where it starts is known.
+  // The pipeline joins the statements with "; " (with a "SELECT 1; " ahead
+  // of them when there are several). Each statement gets lines of its own,
+  // so that a line comment at its end cannot swallow the separator, and so
+  // that where it starts is known.
   std::vector<pqxx::pipeline::query_id> ids;
   std::vector<int> first_lines;
   int line = 1;

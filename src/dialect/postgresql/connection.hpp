@@ -47,7 +47,9 @@ class Connection {
   // server for all of them. Each must be a single statement. each_done(i,
   // result) is called as statement i's result arrives. Throws BatchFailed
   // naming the first that failed, with the server's message as a lone exec
-  // of it would give (its LINE counted within that statement).
+  // of it would give (its LINE counted within that statement). PostgreSQL
+  // parses a message whole before it runs any of it: a syntax error in any
+  // statement is reported for the first, with nothing run.
   void exec_batch(const std::vector<std::string>& statements,
                   const std::function<void(std::size_t, const pqxx::result&)>& each_done = {});
   Rows query(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});

@@ -372,6 +372,7 @@ std::size_t PostgresqlDatabase::run_chained(const std::vector<MigrationRun>& run
             connection_->exec("ROLLBACK");
           } catch (const std::exception&) {
           }
+          if (!connection_->is_open()) throw BatchFailed(first, true, e.what());  // the session was ended
           const std::size_t run = slots[first].run;
           while (first > 0 && !(slots[first].run == run && slots[first].kind == Slot::Kind::Begin)) --first;
           budget = 1;
