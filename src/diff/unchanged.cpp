@@ -112,8 +112,7 @@ TouchedTables touched_tables(const DiffResult& diff, const model::Schema& curren
   return out;
 }
 
-model::Schema without_tables(const model::Schema& schema, const std::set<std::string>& keys,
-                             const Comparator& comparator) {
+model::Schema without_any_table(const model::Schema& schema) {
   model::Schema out;  // every member but the tables, copied as is
   out.enums = schema.enums;
   out.domains = schema.domains;
@@ -124,6 +123,12 @@ model::Schema without_tables(const model::Schema& schema, const std::set<std::st
   out.triggers = schema.triggers;
   out.grants = schema.grants;
   out.grants_managed = schema.grants_managed;
+  return out;
+}
+
+model::Schema without_tables(const model::Schema& schema, const std::set<std::string>& keys,
+                             const Comparator& comparator) {
+  model::Schema out = without_any_table(schema);
   for (const model::Table& t : schema.tables)
     if (!keys.count(comparator.table_key(t))) out.tables.push_back(t);
   return out;

@@ -37,6 +37,10 @@ struct TouchedTables {
 TouchedTables touched_tables(const DiffResult& diff, const model::Schema& current, const model::Schema& desired,
                              const Comparator& comparator);
 
+// schema without any table: its types, sequences, extensions, functions,
+// views, triggers and grants.
+model::Schema without_any_table(const model::Schema& schema);
+
 // schema with the tables whose table_key is in keys left out.
 model::Schema without_tables(const model::Schema& schema, const std::set<std::string>& keys,
                              const Comparator& comparator);

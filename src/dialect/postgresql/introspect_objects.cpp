@@ -195,8 +195,7 @@ model::ExclusionConstraint parse_exclusion(const std::string& definition) {
 
 void introspect_objects(Connection& connection, const std::string& managed, const std::map<std::string, std::size_t>& tables,
                         const Scope& scope, model::Schema& schema) {
-  // A kind outside scope reads as no rows.
-  auto read = [&](bool wanted, const char* sql) { return wanted ? connection.query(sql, {managed}) : Rows(); };
+  auto read = [&](bool wanted, const char* sql) { return read_in_scope(connection, wanted, sql, managed); };
   for (const auto& row : read(scope.views, kViewsQuery)) {
     model::View v;
     v.schema = schema_of(text(row, 0));

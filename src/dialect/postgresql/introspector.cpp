@@ -298,6 +298,10 @@ Scope Scope::built_from(const model::Schema& document) {
   return scope;
 }
 
+Rows read_in_scope(Connection& connection, bool wanted, const char* sql, const std::string& managed) {
+  return wanted ? connection.query(sql, {managed}) : Rows();
+}
+
 model::Schema introspect(Connection& connection, const std::vector<std::string>& schemas,
                          const std::optional<std::string>& helper_conninfo, const Scope& scope) {
   model::Schema schema;
@@ -483,8 +487,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     t->indexes.push_back(std::move(index));
   }
 
-  // A kind outside scope reads as no rows.
-  auto read = [&](bool wanted, const char* sql) { return wanted ? connection.query(sql, {managed}) : Rows(); };
+  auto read = [&](bool wanted, const char* sql) { return read_in_scope(connection, wanted, sql, managed); };
   for (const auto& row : read(scope.types, kEnumsQuery)) {
     model::EnumType e;
     e.schema = text(row, 0) == "public" ? "" : text(row, 0);

@@ -33,6 +33,10 @@ struct Scope {
   static Scope built_from(const model::Schema& document);
 };
 
+// The rows of a catalog query over the managed schemas (an array literal),
+// or none when its kind is not wanted.
+Rows read_in_scope(Connection& connection, bool wanted, const char* sql, const std::string& managed);
+
 // helper_conninfo: the same database, for a second connection that runs the
 // largest queries at the same time (the server answers them on two cores);
 // if it cannot connect, they run on connection after the others.

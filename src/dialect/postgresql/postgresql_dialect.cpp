@@ -304,14 +304,7 @@ model::Schema PostgresqlDialect::normalize(const model::Schema& document, const 
   // first holds only what tables use (types, sequences, extensions), so that
   // the tables the stand-ins settle are never copied, nor planned.
   const bool standins = current && !whole;
-  model::Schema desired;
-  if (standins) {
-    std::set<std::string> every_table;
-    for (const model::Table& t : document.tables) every_table.insert(table_key(t));
-    desired = diff::without_tables(document, every_table, *this);
-  } else {
-    desired = diff::without_tables(document, left_out, *this);
-  }
+  model::Schema desired = standins ? diff::without_any_table(document) : diff::without_tables(document, left_out, *this);
 
   step.emplace("normalize: create the scratch database");
   config::DatabaseUrl server = target;
