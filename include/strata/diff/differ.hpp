@@ -19,7 +19,10 @@ class Comparator {
   virtual ~Comparator() = default;
   // The form under which the engine identifies a name (SQLite: ASCII lowercase).
   virtual std::string name_key(const std::string& name) const = 0;
-  bool names_equal(const std::string& a, const std::string& b) const { return name_key(a) == name_key(b); }
+  // Whether two names are one to the engine: equal keys. Dialects answer it
+  // without building the keys, as the differ asks it for every pair of
+  // columns, indexes and constraints it matches.
+  virtual bool names_equal(const std::string& a, const std::string& b) const { return name_key(a) == name_key(b); }
   // Types as each side declares them (the desired side after engine normalization).
   virtual bool types_equal(const std::string& a, const std::string& b) const = 0;
   // SQL fragments: defaults, checks, predicates, generated columns, view and trigger bodies.

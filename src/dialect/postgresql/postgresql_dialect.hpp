@@ -23,6 +23,7 @@ class PostgresqlDialect final : public Dialect {
   std::string identifier_sql(const std::string& name) const override;
 
   std::string name_key(const std::string& name) const override { return name; }
+  bool names_equal(const std::string& a, const std::string& b) const override { return a == b; }
   std::string table_key(const model::Table& table) const override {
     return (table.schema.empty() ? std::string("public") : table.schema) + "." + table.name;
   }

@@ -365,6 +365,7 @@ std::string SqliteDialect::table_sql(const model::Table& table) const { return q
 std::string SqliteDialect::identifier_sql(const std::string& name) const { return quote_identifier(name); }
 
 std::string SqliteDialect::name_key(const std::string& name) const { return model::to_lower(name); }
+bool SqliteDialect::names_equal(const std::string& a, const std::string& b) const { return iequals(a, b); }
 
 // The same text has the same canonical form; most compared fragments are the
 // same text, so they are not tokenized at all.

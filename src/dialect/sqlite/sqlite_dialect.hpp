@@ -19,6 +19,7 @@ class SqliteDialect final : public Dialect {
   std::string identifier_sql(const std::string& name) const override;
 
   std::string name_key(const std::string& name) const override;
+  bool names_equal(const std::string& a, const std::string& b) const override;
   bool types_equal(const std::string& a, const std::string& b) const override;
   bool sql_equal(const std::string& a, const std::string& b) const override;
   std::string rename_column_in_sql(const std::string& sql, const std::string& from, const std::string& to) const override;
