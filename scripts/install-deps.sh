@@ -10,4 +10,4 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config clang libclang-rt-dev \
   libyaml-dev libyaml-cpp-dev libtomlplusplus-dev libsqlite3-dev libpqxx-dev libcli11-dev nlohmann-json3-dev catch2 \
-  libssl-dev sqlite3 postgresql python3 python3-jsonschema python3-yaml >/dev/null
+  libssl-dev libmimalloc-dev sqlite3 postgresql python3 python3-jsonschema python3-yaml >/dev/null
