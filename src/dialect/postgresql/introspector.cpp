@@ -80,8 +80,10 @@ ORDER BY con.conrelid, con.contype, con.conname)SQL";
 
 // Indexes that no constraint owns. Only expression keys are deparsed
 // (pg_get_indexdef opens the index); plain keys are column names. Names of
-// columns, operator classes and collations are looked up by oid, one index
-// probe each, not joined per index.
+// columns and collations are looked up by oid, one index probe each, not
+// joined per index. An operator class is named only when it is not its type's
+// default, which one hashed set of the non-default classes answers (PostgreSQL
+// scans the small pg_opclass for each key otherwise: 40% of the query).
 constexpr const char* kIndexesQuery = R"SQL(
 SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts, i.indnullsnotdistinct,
        pg_get_expr(i.indpred, i.indrelid),
@@ -90,8 +92,8 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts, i.indnul
        array_to_json(ARRAY(SELECT (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = k.attnum)
                            FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) ORDER BY k.ord))::text,
        array_to_json(i.indoption::int2[])::text,
-       array_to_json(ARRAY(SELECT (SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname END
-                                   FROM pg_opclass opc WHERE opc.oid = o.opcoid)
+       array_to_json(ARRAY(SELECT CASE WHEN o.opcoid IN (SELECT opc.oid FROM pg_opclass opc WHERE NOT opc.opcdefault)
+                                       THEN (SELECT opc.opcname FROM pg_opclass opc WHERE opc.oid = o.opcoid) END
                            FROM unnest(i.indclass::oid[]) WITH ORDINALITY o(opcoid, ord) ORDER BY o.ord))::text,
        array_to_json(ARRAY(SELECT CASE WHEN k.colloid = 0 OR k.colloid = COALESCE((SELECT a.attcollation FROM pg_attribute a
                                                                                    WHERE a.attrelid = i.indrelid
