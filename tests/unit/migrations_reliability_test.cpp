@@ -243,7 +243,8 @@ TEST_CASE("PostgreSQL: a migration whose session the server ends fails with its 
 // Forty migrations, each creating table tN; the statement of each ends in a
 // line comment. Migration `failing` (if any) has up section `up` instead.
 // After the first sixteen, PostgreSQL apply sends whole migrations in one
-// message, so a failure there is read from the middle of a message.
+// message, so a failure there is read from the middle of a message; SQLite
+// apply runs them in one transaction, so a failure there undoes a savepoint.
 void forty_migrations(const TempDir& dir, int failing, const std::string& up) {
   for (int n = 1; n <= 40; ++n) {
     const std::string v = std::to_string(n);
@@ -315,5 +316,70 @@ TEST_CASE("PostgreSQL: migrations sent together fail one at a time, named by fil
     INFO(rerun.err);
     CHECK(rerun.exit_code == 0);
     CHECK(recorded() == "40 up to 40");
+  }
+}
+
+TEST_CASE("SQLite: migrations applied in one transaction fail one at a time, as if each had committed alone",
+          "[migrations][errors]") {
+  TempDir dir;
+  sqlite_project(dir);
+  auto recorded = [&] { return sql(dir, "SELECT count(*) || ' up to ' || max(CAST(version AS integer)) FROM strata_schema_versions"); };
+  auto tables = [&] { return sql(dir, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name GLOB 't[0-9]*'"); };
+
+  SECTION("all forty, each reported and recorded with its own duration") {
+    forty_migrations(dir, 0, "");
+    auto apply = run_strata("apply", dir.path());
+    INFO(apply.err);
+    CHECK(apply.exit_code == 0);
+    CHECK(recorded() == "40 up to 40");
+    CHECK(tables() == "40");
+    for (int n = 1; n <= 40; ++n) CHECK(apply.err.find("applied " + std::to_string(n) + "_m") != std::string::npos);
+    CHECK(sql(dir, "SELECT max(duration_ms) < 1000 FROM strata_schema_versions") == "1");
+    CHECK(sql(dir, "PRAGMA integrity_check") == "ok");
+  }
+  SECTION("a failing statement: the ones before it stay applied, nothing of it or after it") {
+    forty_migrations(dir, 30, "CREATE TABLE t30 (id integer);\nINSERT INTO t30 VALUES (1);\n\nINSERT INTO missing VALUES (1);\n");
+    auto apply = run_strata("apply", dir.path());
+    INFO(apply.err);
+    CHECK(apply.exit_code == 5);
+    CHECK(apply.err.find("migrations/30_m30.sql:5: error: migration 30_m30.sql (up), statement 3 failed: no such table: missing") !=
+          std::string::npos);
+    CHECK(apply.err.find("the recorded version is still 29") != std::string::npos);
+    CHECK(apply.err.find("applied 29_m29.sql") != std::string::npos);
+    CHECK(recorded() == "29 up to 29");
+    CHECK(tables() == "29");
+  }
+  SECTION("rows that break a foreign key, found by the check before the version is recorded") {
+    forty_migrations(dir, 30,
+                     "CREATE TABLE t30 (id integer PRIMARY KEY);\n"
+                     "CREATE TABLE c30 (p integer REFERENCES t30);\n"
+                     "INSERT INTO c30 VALUES (7);\n");
+    auto apply = run_strata("apply", dir.path());
+    INFO(apply.err);
+    CHECK(apply.exit_code == 5);
+    CHECK(apply.err.find("foreign key check failed: 1 row(s) violate a foreign key, the first in table c30") !=
+          std::string::npos);
+    CHECK(recorded() == "29 up to 29");
+    CHECK(sql(dir, "SELECT count(*) FROM sqlite_schema WHERE name IN ('t30', 'c30', 't31')") == "0");
+  }
+  SECTION("a statement that ends strata's transaction is refused; what ran before it is committed") {
+    forty_migrations(dir, 30, "CREATE TABLE t30 (id integer);\nCOMMIT;\nCREATE TABLE t30b (id integer);\n");
+    auto apply = run_strata("apply", dir.path());
+    INFO(apply.err);
+    CHECK(apply.exit_code == 5);
+    CHECK(apply.err.find("migration 30_m30.sql (up), statement 2 failed: the statement ended the transaction strata "
+                         "runs the migration in") != std::string::npos);
+    CHECK(recorded() == "29 up to 29");
+    CHECK(sql(dir, "SELECT group_concat(name) FROM sqlite_schema WHERE name IN ('t30', 't30b', 't31')") == "t30");
+  }
+  // A rerun after the file is mended goes on from there.
+  if (sql(dir, "SELECT count(*) FROM strata_schema_versions") == "29") {
+    dir.write("migrations/30_m30.sql", "-- strata:up\nCREATE TABLE IF NOT EXISTS t30 (id integer);\n-- strata:down\nDROP TABLE t30;\n");
+    REQUIRE(run_strata("hash", dir.path()).exit_code == 0);
+    auto rerun = run_strata("apply", dir.path());
+    INFO(rerun.err);
+    CHECK(rerun.exit_code == 0);
+    CHECK(recorded() == "40 up to 40");
+    CHECK(tables() == "40");
   }
 }

@@ -224,69 +224,157 @@ std::vector<AppliedVersion> SqliteDatabase::applied_versions() {
   return out;
 }
 
+void SqliteDatabase::begin_immediate() {
+  try {
+    connection_->exec("BEGIN IMMEDIATE");
+  } catch (const std::runtime_error& e) {
+    if ((connection_->last_error() & 0xff) != SQLITE_BUSY) throw;
+    throw std::runtime_error(std::string(e.what()) + ": another process held the write lock for " +
+                             std::to_string(connection_->busy_timeout() / 1000) +
+                             " s (--lock-timeout); nothing of this migration ran");
+  }
+}
+
+bool SqliteDatabase::run_and_record(const MigrationRun& run, std::size_t& current) {
+  const bool up = run.direction == MigrationRun::Direction::Up;
+  const auto started = std::chrono::steady_clock::now();
+  current = StatementFailed::npos;
+  if (version_recorded(run.version) == up) return false;
+  if (run.expect_newest) {
+    auto rows = connection_->query("SELECT version FROM strata_schema_versions "
+                                   "ORDER BY length(version) DESC, version DESC LIMIT 1");
+    const std::string newest = rows.empty() ? "" : rows[0][0].value_or("");
+    if (newest != *run.expect_newest) throw VersionsChanged(newest);
+  }
+  for (std::size_t i = 0; i < run.statements.size(); ++i) {
+    current = i;
+    connection_->exec(run.statements[i]);
+    if (run.transactional && !connection_->in_transaction()) {
+      throw std::runtime_error("the statement ended the transaction strata runs the migration in (what ran before it "
+                               "is committed, the rest of the migration is not, and its version is not recorded); "
+                               "leave transactions to strata, or mark the file -- strata:no-transaction");
+    }
+  }
+  current = StatementFailed::npos;
+  auto violations = connection_->query("PRAGMA foreign_key_check");
+  if (!violations.empty()) {
+    throw std::runtime_error("foreign key check failed: " + std::to_string(violations.size()) +
+                             " row(s) violate a foreign key, the first in table " +
+                             violations.front()[0].value_or("?") + " (rowid " + violations.front()[1].value_or("?") + ")");
+  }
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  if (up) {
+    connection_->query(kInsertVersion, {run.version, run.name, run.checksum, utc_now(), std::to_string(elapsed.count())});
+  } else {
+    connection_->query("DELETE FROM strata_schema_versions WHERE version = ?1", {run.version});
+  }
+  return true;
+}
+
+void SqliteDatabase::rollback_quietly(const char* sql) {
+  if (!connection_->in_transaction()) return;
+  try {
+    connection_->exec(sql);
+  } catch (const std::runtime_error&) {
+  }
+}
+
 bool SqliteDatabase::run_migration(const MigrationRun& run) {
   if (!connection_) throw Error(ExitCode::Connection, "database \"" + label_ + "\" is not open for writing");
   // Rebuilds need foreign keys off, which SQLite only allows outside a
-  // transaction; foreign_key_check below verifies them before commit instead.
+  // transaction; foreign_key_check verifies them before commit instead.
   ForeignKeysOff foreign_keys(*connection_);
-  const bool up = run.direction == MigrationRun::Direction::Up;
-  const auto started = std::chrono::steady_clock::now();
   std::size_t current = StatementFailed::npos;
   try {
-    if (run.transactional) {
-      try {
-        connection_->exec("BEGIN IMMEDIATE");
-      } catch (const std::runtime_error& e) {
-        if ((connection_->last_error() & 0xff) != SQLITE_BUSY) throw;
-        throw std::runtime_error(std::string(e.what()) + ": another process held the write lock for " +
-                                 std::to_string(connection_->busy_timeout() / 1000) +
-                                 " s (--lock-timeout); nothing of this migration ran");
-      }
-    }
+    if (run.transactional) begin_immediate();
     ensure_version_table();
-    if (version_recorded(run.version) == up) {
-      if (run.transactional) connection_->exec("ROLLBACK");
-      return false;
-    }
-    if (run.expect_newest) {
-      auto rows = connection_->query("SELECT version FROM strata_schema_versions "
-                                     "ORDER BY length(version) DESC, version DESC LIMIT 1");
-      const std::string newest = rows.empty() ? "" : rows[0][0].value_or("");
-      if (newest != *run.expect_newest) {
-        if (run.transactional) connection_->exec("ROLLBACK");
-        throw VersionsChanged(newest);
-      }
-    }
-    for (std::size_t i = 0; i < run.statements.size(); ++i) {
-      current = i;
-      connection_->exec(run.statements[i]);
-    }
-    current = StatementFailed::npos;
-    auto violations = connection_->query("PRAGMA foreign_key_check");
-    if (!violations.empty()) {
-      throw std::runtime_error("foreign key check failed: " + std::to_string(violations.size()) +
-                               " row(s) violate a foreign key, the first in table " +
-                               violations.front()[0].value_or("?") + " (rowid " + violations.front()[1].value_or("?") + ")");
-    }
-    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    if (up) {
-      connection_->query(kInsertVersion, {run.version, run.name, run.checksum, utc_now(), std::to_string(elapsed.count())});
-    } else {
-      connection_->query("DELETE FROM strata_schema_versions WHERE version = ?1", {run.version});
-    }
-    if (run.transactional) connection_->exec("COMMIT");
+    const bool ran = run_and_record(run, current);
+    if (run.transactional) connection_->exec(ran ? "COMMIT" : "ROLLBACK");
+    return ran;
   } catch (const VersionsChanged&) {
+    rollback_quietly("ROLLBACK");
     throw;
   } catch (const std::runtime_error& e) {
-    if (connection_->in_transaction()) {
-      try {
-        connection_->exec("ROLLBACK");
-      } catch (const std::runtime_error&) {
-      }
-    }
+    rollback_quietly("ROLLBACK");
     throw StatementFailed(current, e.what());
   }
-  return true;
+}
+
+void SqliteDatabase::run_migrations(const std::vector<MigrationRun>& runs,
+                                    const std::function<void(std::size_t index, bool ran)>& done) {
+  if (!connection_) throw Error(ExitCode::Connection, "database \"" + label_ + "\" is not open for writing");
+  std::size_t next = 0;
+  while (next < runs.size()) {
+    if (!runs[next].transactional) {
+      done(next, run_migration(runs[next]));
+      ++next;
+      continue;
+    }
+    // Transactional migrations share one transaction, each inside a savepoint
+    // of its own, until the transaction has run for kBatchTime or holds
+    // kMostMigrationsPerBatch: a commit costs SQLite several fsyncs, more than
+    // most migrations take. A migration that fails is rolled back to its
+    // savepoint and the ones before it are committed, as if each had
+    // committed alone.
+    ForeignKeysOff foreign_keys(*connection_);
+    try {
+      begin_immediate();
+      ensure_version_table();
+    } catch (const std::runtime_error& e) {
+      rollback_quietly("ROLLBACK");
+      throw StatementFailed(StatementFailed::npos, e.what());
+    }
+    const std::size_t first = next;
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<bool> ran;
+    std::exception_ptr failure;
+    while (next < runs.size() && runs[next].transactional &&
+           (ran.empty() || (ran.size() < kMostMigrationsPerBatch && std::chrono::steady_clock::now() - started < kBatchTime))) {
+      std::size_t current = StatementFailed::npos;
+      try {
+        connection_->exec("SAVEPOINT strata_migration");
+        ran.push_back(run_and_record(runs[next], current));
+        connection_->exec("RELEASE strata_migration");
+        ++next;
+      } catch (const VersionsChanged&) {
+        failure = std::current_exception();
+      } catch (const std::runtime_error& e) {
+        failure = std::make_exception_ptr(StatementFailed(current, e.what()));
+      }
+      if (failure) {
+        rollback_quietly("ROLLBACK TO strata_migration");
+        rollback_quietly("RELEASE strata_migration");
+        break;
+      }
+    }
+    if (connection_->in_transaction()) {
+      try {
+        connection_->exec("COMMIT");
+      } catch (const std::runtime_error& e) {
+        rollback_quietly("ROLLBACK");  // nothing of the batch is committed: its first migration failed
+        throw StatementFailed(StatementFailed::npos, std::string("cannot commit: ") + e.what());
+      }
+    } else {
+      // The transaction ended inside a migration: a statement of it committed
+      // (what ran before is kept), or SQLite rolled the whole transaction back
+      // on an error (nothing of the batch is kept). The version table says which.
+      const bool up = runs[first].direction == MigrationRun::Direction::Up;
+      std::size_t kept = 0;
+      while (kept < ran.size() && version_recorded(runs[first + kept].version) == up) ++kept;
+      if (kept < ran.size()) {
+        std::string reason = "SQLite rolled back the transaction";
+        try {
+          if (failure) std::rethrow_exception(failure);
+        } catch (const std::exception& e) {
+          reason += " when migration " + runs[next].version + " failed: " + e.what();
+        }
+        for (std::size_t i = 0; i < kept; ++i) done(first + i, ran[i]);
+        throw StatementFailed(StatementFailed::npos, reason);
+      }
+    }
+    for (std::size_t i = 0; i < ran.size(); ++i) done(first + i, ran[i]);
+    if (failure) std::rethrow_exception(failure);
+  }
 }
 
 void SqliteDatabase::set_versions(const std::vector<AppliedVersion>& versions) {
