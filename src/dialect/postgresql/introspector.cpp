@@ -311,34 +311,32 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
   std::map<std::string, std::size_t> by_oid;
   std::map<std::string, std::string> schema_of;  // table oid -> namespace
 
-  // The columns and indexes queries, on a second connection while this one
-  // runs the tables and constraints queries, or after them here.
-  std::future<std::pair<Rows, Rows>> on_helper;
+  // The columns query, the largest, on a second connection while this one
+  // runs the tables, constraints and indexes queries (about as long
+  // together), or after them here.
+  std::future<Rows> on_helper;
   if (helper_conninfo) {
     on_helper = std::async(std::launch::async, [&helper_conninfo, &managed] {
       Connection helper(*helper_conninfo);
       const WithoutJit without_jit(helper);
-      Rows columns = helper.query(kColumnsQuery, {managed});
-      return std::make_pair(std::move(columns), helper.query(kIndexesQuery, {managed}));
+      return helper.query(kColumnsQuery, {managed});
     });
   }
   const WithoutJit without_jit(connection);
   const Rows table_rows = connection.query(kTablesQuery, {managed});
   const Rows constraint_rows = connection.query(kConstraintsQuery, {managed});
-  std::pair<Rows, Rows> helper_rows;
+  const Rows index_rows = connection.query(kIndexesQuery, {managed});
+  Rows column_rows;
   bool fetched = false;
   if (on_helper.valid()) {
     try {
-      helper_rows = on_helper.get();
+      column_rows = on_helper.get();
       fetched = true;
     } catch (const std::exception&) {
-      // No second connection (the server's connection limit, say): the same queries run here.
+      // No second connection (the server's connection limit, say): the query runs here.
     }
   }
-  if (!fetched) {
-    helper_rows.first = connection.query(kColumnsQuery, {managed});
-    helper_rows.second = connection.query(kIndexesQuery, {managed});
-  }
+  if (!fetched) column_rows = connection.query(kColumnsQuery, {managed});
 
   schema.tables.reserve(table_rows.size());
   for (const auto& row : table_rows) {
@@ -359,7 +357,6 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     return it == by_oid.end() ? nullptr : &schema.tables[it->second];
   };
 
-  const Rows& column_rows = helper_rows.first;
   for (std::size_t i = 0; i < column_rows.size(); ++i) {
     const auto row = column_rows[i];
     model::Table* t = table_of(text(row, 0));
@@ -455,7 +452,7 @@ model::Schema introspect(Connection& connection, const std::vector<std::string>&
     }
   }
 
-  for (const auto& row : helper_rows.second) {
+  for (const auto& row : index_rows) {
     model::Table* t = table_of(text(row, 0));
     if (!t) continue;
     model::Index index;

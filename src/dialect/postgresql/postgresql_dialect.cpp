@@ -24,8 +24,8 @@ namespace strata::dialect::postgresql {
 namespace {
 
 // From about this many tables in the scratch database, reading their columns
-// and indexes on a second connection (introspector.hpp) saves more than
-// opening that connection costs.
+// on a second connection (introspector.hpp) saves more than opening that
+// connection costs.
 constexpr std::size_t kTablesWorthASecondConnection = 200;
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
