@@ -325,6 +325,10 @@ TEST_CASE("SQLite: migrations applied in one transaction fail one at a time, as 
   sqlite_project(dir);
   auto recorded = [&] { return sql(dir, "SELECT count(*) || ' up to ' || max(CAST(version AS integer)) FROM strata_schema_versions"); };
   auto tables = [&] { return sql(dir, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name GLOB 't[0-9]*'"); };
+  auto versions = [&] {
+    if (sql(dir, "SELECT count(*) FROM sqlite_schema WHERE name = 'strata_schema_versions'") == "0") return 0;
+    return std::stoi(sql(dir, "SELECT count(*) FROM strata_schema_versions"));
+  };
 
   SECTION("all forty, each reported and recorded with its own duration") {
     forty_migrations(dir, 0, "");
@@ -372,8 +376,25 @@ TEST_CASE("SQLite: migrations applied in one transaction fail one at a time, as 
     CHECK(recorded() == "29 up to 29");
     CHECK(sql(dir, "SELECT group_concat(name) FROM sqlite_schema WHERE name IN ('t30', 't30b', 't31')") == "t30");
   }
+  SECTION("a statement that rolls strata's transaction back: what is recorded is exactly what is there") {
+    forty_migrations(dir, 30, "CREATE TABLE t30 (id integer);\nROLLBACK;\nCREATE TABLE t30b (id integer);\n");
+    auto apply = run_strata("apply", dir.path());
+    INFO(apply.err);
+    CHECK(apply.exit_code == 5);
+    // The migrations that shared 30's transaction are undone with it; those
+    // committed before it (a batch ends after 100 ms) stay.
+    const int kept = versions();
+    CHECK(kept < 30);
+    CHECK(tables() == std::to_string(kept));
+    CHECK(sql(dir, "SELECT count(*) FROM sqlite_schema WHERE name IN ('t30', 't30b')") == "0");
+    if (kept < 29) {
+      CHECK(apply.err.find("migration " + std::to_string(kept + 1) + "_m" + std::to_string(kept + 1) +
+                           ".sql failed: its transaction, shared with the migrations after it up to 30, was rolled "
+                           "back when that one failed: the statement ended the transaction") != std::string::npos);
+    }
+  }
   // A rerun after the file is mended goes on from there.
-  if (sql(dir, "SELECT count(*) FROM strata_schema_versions") == "29") {
+  if (versions() < 30) {
     dir.write("migrations/30_m30.sql", "-- strata:up\nCREATE TABLE IF NOT EXISTS t30 (id integer);\n-- strata:down\nDROP TABLE t30;\n");
     REQUIRE(run_strata("hash", dir.path()).exit_code == 0);
     auto rerun = run_strata("apply", dir.path());

@@ -22,6 +22,9 @@ constexpr const char* kCreateVersionTable =
     "  duration_ms INTEGER NOT NULL\n"
     ")";
 
+constexpr const char* kVersionTableExists =
+    "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'strata_schema_versions'";
+
 constexpr const char* kSelectVersions =
     "SELECT version, name, checksum, applied_at, duration_ms FROM strata_schema_versions "
     "ORDER BY length(version), version";
@@ -203,8 +206,7 @@ std::vector<AppliedVersion> SqliteDatabase::applied_versions() {
   if (!connection_) return {};
   std::vector<AppliedVersion> out;
   try {
-    if (connection_->query("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'strata_schema_versions'").empty())
-      return {};
+    if (connection_->query(kVersionTableExists).empty()) return {};
     for (const auto& row : connection_->query(kSelectVersions)) {
       AppliedVersion v;
       v.version = row[0].value_or("");
@@ -250,9 +252,10 @@ bool SqliteDatabase::run_and_record(const MigrationRun& run, std::size_t& curren
     current = i;
     connection_->exec(run.statements[i]);
     if (run.transactional && !connection_->in_transaction()) {
-      throw std::runtime_error("the statement ended the transaction strata runs the migration in (what ran before it "
-                               "is committed, the rest of the migration is not, and its version is not recorded); "
-                               "leave transactions to strata, or mark the file -- strata:no-transaction");
+      throw std::runtime_error("the statement ended the transaction strata runs the migration in, so the migration "
+                               "cannot be all or nothing: the rest of it did not run and its version is not recorded "
+                               "(a COMMIT kept what ran before it, a ROLLBACK undid it); leave transactions to strata, "
+                               "or mark the file -- strata:no-transaction");
     }
   }
   current = StatementFailed::npos;
@@ -356,17 +359,27 @@ void SqliteDatabase::run_migrations(const std::vector<MigrationRun>& runs,
       }
     } else {
       // The transaction ended inside a migration: a statement of it committed
-      // (what ran before is kept), or SQLite rolled the whole transaction back
-      // on an error (nothing of the batch is kept). The version table says which.
+      // (what ran before is kept) or rolled back, or SQLite rolled the whole
+      // transaction back on an error (nothing of the batch is kept). The
+      // version table says which.
       const bool up = runs[first].direction == MigrationRun::Direction::Up;
       std::size_t kept = 0;
-      while (kept < ran.size() && version_recorded(runs[first + kept].version) == up) ++kept;
+      try {
+        // A rollback may have taken the version table too, when this transaction created it.
+        const bool table = !connection_->query(kVersionTableExists).empty();
+        while (kept < ran.size() && (table && version_recorded(runs[first + kept].version)) == up) ++kept;
+      } catch (const std::runtime_error& e) {
+        throw StatementFailed(StatementFailed::npos,
+                              std::string("the transaction ended inside the migration, and the version table cannot be "
+                                          "read to tell what it kept: ") + e.what() + "; run strata status");
+      }
       if (kept < ran.size()) {
-        std::string reason = "SQLite rolled back the transaction";
+        std::string reason = "its transaction, shared with the migrations after it up to " + runs[next].version +
+                             ", was rolled back when that one failed";
         try {
           if (failure) std::rethrow_exception(failure);
         } catch (const std::exception& e) {
-          reason += " when migration " + runs[next].version + " failed: " + e.what();
+          reason += std::string(": ") + e.what();
         }
         for (std::size_t i = 0; i < kept; ++i) done(first + i, ran[i]);
         throw StatementFailed(StatementFailed::npos, reason);
