@@ -3,6 +3,10 @@
 #include <iostream>
 #include <sstream>
 
+#ifdef STRATA_WITH_MIMALLOC
+#include <mimalloc.h>
+#endif
+
 #include "cli/command.hpp"
 #include "strata/config/url.hpp"
 #include "strata/dialect/dialect.hpp"
@@ -37,6 +41,13 @@ void add_allowance_flags(CLI::App& command, migrate::Allowances& allowances, Pen
 
 int main(int argc, char** argv) {
   using namespace strata;
+#ifdef STRATA_WITH_MIMALLOC
+  // Pages freed are returned to the system at once instead of after 25 ms.
+  // plan frees what it read on another thread while it builds the result;
+  // with the delay both were held at the peak (107 MB instead of 79 MB at
+  // 5,000 PostgreSQL tables), and the time it saved was inside the noise.
+  mi_option_set(mi_option_decommit_delay, 0);
+#endif
   CLI::App app{"strata: declare the schema you want; strata plans the SQL that gets your database there"};
   app.set_version_flag("--version", std::string("strata ") + STRATA_VERSION);
   app.require_subcommand(1);
