@@ -47,6 +47,15 @@ Error lost_while_committing(const MigrationRun& run) {
                                                     "to see which, then strata apply");
 }
 
+// Ends whatever transaction is open, ignoring a failure: the error being
+// reported is the one that matters, and a broken connection is seen later.
+void rollback_quietly(Connection& connection) {
+  try {
+    connection.exec("ROLLBACK");
+  } catch (const std::exception&) {
+  }
+}
+
 std::string trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
@@ -205,10 +214,7 @@ void PostgresqlDatabase::execute(const std::vector<Statement>& statements) {
     for (const Statement& s : statements)
       if (s.phase == Phase::AfterTransaction) connection_->exec(s.sql);
   } catch (const std::exception& e) {
-    try {
-      connection_->exec("ROLLBACK");
-    } catch (const std::exception&) {
-    }
+    rollback_quietly(*connection_);
     std::string message = "statement " + std::to_string(number) + " failed and everything was rolled back: " + trimmed(e.what());
     if (current) message += "\n  " + current->sql;
     throw Error(ExitCode::MigrationFailed, message);
@@ -265,7 +271,7 @@ constexpr std::size_t kMostMigrationsPerMessage = 64;
 // lock's previous holder committed it, then a check that fails (division by
 // zero) unless the lock is held and the version table is as the executor
 // planned from, so that nothing after it runs.
-std::vector<std::string> PostgresqlDatabase::lock_and_check(const MigrationRun& run) {
+PostgresqlDatabase::LockAndCheck PostgresqlDatabase::lock_and_check(const MigrationRun& run) {
   const bool up = run.direction == MigrationRun::Direction::Up;
   std::string ready = "current_setting('strata.migration_lock')::boolean AND " + std::string(up ? "NOT " : "") +
                       "EXISTS (SELECT 1 FROM public.strata_schema_versions WHERE version = " +
@@ -300,9 +306,9 @@ std::size_t PostgresqlDatabase::run_chained(const std::vector<MigrationRun>& run
   for (std::size_t r = begin; r < end; ++r) {
     const MigrationRun& run = runs[r];
     add("BEGIN", r, Slot::Kind::Begin);
-    std::vector<std::string> checks = lock_and_check(run);
-    add(std::move(checks[0]), r, Slot::Kind::Lock);
-    add(std::move(checks[1]), r, Slot::Kind::Check);
+    LockAndCheck checks = lock_and_check(run);
+    add(std::move(checks.lock), r, Slot::Kind::Lock);
+    add(std::move(checks.check), r, Slot::Kind::Check);
     for (std::size_t i = 0; i < run.statements.size(); ++i) add(run.statements[i], r, Slot::Kind::Statement, i);
     // The duration is the server's, from the lock to the version row.
     const std::string version = connection_->quote(run.version);
@@ -368,10 +374,7 @@ std::size_t PostgresqlDatabase::run_chained(const std::vector<MigrationRun>& run
         // again from its BEGIN, one statement per message, which names the
         // statement the error is in.
         if (e.server_error() && e.index() == 0 && budget > 1 && connection_->is_open()) {
-          try {
-            connection_->exec("ROLLBACK");
-          } catch (const std::exception&) {
-          }
+          rollback_quietly(*connection_);
           if (!connection_->is_open()) throw BatchFailed(first, true, e.what());  // the session was ended
           const std::size_t run = slots[first].run;
           while (first > 0 && !(slots[first].run == run && slots[first].kind == Slot::Kind::Begin)) --first;
@@ -393,12 +396,7 @@ std::size_t PostgresqlDatabase::run_chained(const std::vector<MigrationRun>& run
     const Slot& slot = slots[e.index()];
     if (!e.server_error() && connection_->is_open()) throw misread(slot.run);
     const std::size_t statement = slot.kind == Slot::Kind::Statement ? slot.statement : StatementFailed::npos;
-    if (connection_->is_open()) {
-      try {
-        connection_->exec("ROLLBACK");
-      } catch (const std::exception&) {
-      }
-    }
+    if (connection_->is_open()) rollback_quietly(*connection_);
     // A session the server ends sends its error first; the connection is
     // seen closed only by the next exchange.
     if (!connection_->is_open()) {
@@ -492,10 +490,7 @@ bool PostgresqlDatabase::run_migration(const MigrationRun& run) {
       if (committing && run.transactional) throw lost_while_committing(run);
       throw StatementFailed(current, kSessionEnded);
     }
-    try {
-      connection_->exec("ROLLBACK");
-    } catch (const std::exception&) {
-    }
+    rollback_quietly(*connection_);
     throw StatementFailed(current, trimmed(e.what()));
   }
   return true;
@@ -549,10 +544,7 @@ void PostgresqlDatabase::set_versions(const std::vector<AppliedVersion>& version
     }
     connection_->exec("COMMIT");
   } catch (const std::exception& e) {
-    try {
-      connection_->exec("ROLLBACK");
-    } catch (const std::exception&) {
-    }
+    rollback_quietly(*connection_);
     throw Error(ExitCode::Connection, "cannot write the version table: " + trimmed(e.what()));
   }
 }

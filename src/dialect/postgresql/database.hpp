@@ -47,7 +47,12 @@ class PostgresqlDatabase final : public Database {
 
  private:
   void take_migration_lock();
-  std::vector<std::string> lock_and_check(const MigrationRun& run);
+  // The statements of one migration after BEGIN, before its own (see database.cpp).
+  struct LockAndCheck {
+    std::string lock;   // takes the lock and notes the time
+    std::string check;  // fails unless the lock is held and the version table is as planned
+  };
+  LockAndCheck lock_and_check(const MigrationRun& run);
   // Runs runs[begin, end), calling done as each commits. Returns end, or
   // the first that did not run because its lock was held elsewhere or the
   // version table was not as planned; throws as run_migration.
